@@ -1,0 +1,55 @@
+// Small string helpers used across Ember.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ember {
+
+// Quotes `s` as Go's strconv.Quote does: double quotes, backslash escapes for
+// quotes, backslashes and control characters, \x escapes for bytes that are
+// not valid UTF-8. Printable UTF-8 passes through.
+std::string GoQuote(std::string_view s);
+
+// Splits on every occurrence of `sep`; "" gives one empty piece.
+std::vector<std::string_view> Split(std::string_view s, char sep);
+
+// Removes ASCII white space from both ends.
+std::string_view TrimSpace(std::string_view s);
+
+std::string ToLower(std::string_view s);
+
+// ASCII case-insensitive equality.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Joins with `sep` between pieces.
+std::string Join(const std::vector<std::string>& pieces, std::string_view sep);
+
+// True when `s` is valid UTF-8.
+bool IsValidUtf8(std::string_view s);
+
+// Formats a float as Go's strconv.FormatFloat(v, format, -1, 64) does, with
+// format 'f' (API sample values) or 'g' (exposition text): the shortest form
+// that reads back to the same double, and "NaN", "+Inf", "-Inf".
+std::string FormatFloat(double v, char format = 'f');
+
+// Compares two byte strings in time that depends only on their lengths.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace ember
+
+namespace ember {
+
+// Parses a float as Go's strconv.ParseFloat(s, 64) does: optional sign,
+// decimal or hexadecimal ("0x1p-2") forms, exponents, and case-insensitive
+// "inf", "infinity", "nan". Returns nullopt for anything else, including
+// surrounding space. Out-of-range values give ±Inf, as Go returns them.
+std::optional<double> ParseFloat(std::string_view s);
+
+// Parses a base-10 int64 with optional sign; nullopt on junk or overflow.
+std::optional<int64_t> ParseInt(std::string_view s);
+
+}  // namespace ember
