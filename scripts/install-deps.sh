@@ -9,7 +9,7 @@ build_packages=(
   libprotobuf-dev protobuf-compiler libsnappy-dev librocksdb-dev
   nlohmann-json3-dev catch2 libyaml-cpp-dev libre2-dev libzstd-dev
   libxxhash-dev libssl-dev zlib1g-dev libcrypt-dev libfmt-dev libcli11-dev
-  libjemalloc-dev clang libclang-rt-14-dev
+  libjemalloc-dev clang libclang-rt-14-dev ccache
 )
 # Peers and tools the tests and benchmarks drive.
 test_packages=(
@@ -33,6 +33,17 @@ fi
 sudo_cmd=()
 if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
+# The peer servers (prometheus, alertmanager, node exporter) must not start as
+# system services: tests start their own copies on free loopback ports.
+guard=/usr/sbin/policy-rc.d
+added_guard=0
+if [[ ! -e $guard ]]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$guard" >/dev/null
+  "${sudo_cmd[@]}" chmod +x "$guard"
+  added_guard=1
+fi
+cleanup() { if ((added_guard)); then "${sudo_cmd[@]}" rm -f "$guard"; fi; }
+trap cleanup EXIT
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 echo "install-deps: installed ${#missing[@]} packages"

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,6 +25,8 @@ namespace ember {
 
 class Counter {
  public:
+  // Adds `v`, which must be >= 0 (asserted; ignored in release builds, as a
+  // counter that went down would read as a reset).
   void Inc(double v = 1);
   double Value() const { return value_.load(std::memory_order_relaxed); }
 
@@ -45,12 +48,16 @@ class Gauge {
 
 class Histogram {
  public:
-  // `bounds` are the upper bounds of the buckets, ascending; +Inf is implicit.
+  // `bounds` are the upper bounds of the buckets, strictly ascending
+  // (asserted); +Inf is implicit and dropped when given last. A value equal to
+  // a bound falls in that bound's bucket (le is "less or equal").
   explicit Histogram(std::vector<double> bounds);
   void Observe(double v);
 
   const std::vector<double>& bounds() const { return bounds_; }
-  // Cumulative counts per bound, then the +Inf count; and the sum.
+  // Cumulative counts per bound, then the +Inf count (the total). Read bucket
+  // by bucket while observations continue, so the sum and count of one read
+  // may be off by the observations that raced with it.
   std::vector<uint64_t> CumulativeCounts() const;
   double Sum() const { return sum_.load(std::memory_order_relaxed); }
   uint64_t Count() const;
@@ -72,6 +79,9 @@ class Family {
  public:
   // The child for `values`, one per label name given at registration, in
   // that order. Created on first use; the reference stays valid.
+  // The number of values must match the number of label names (asserted).
+  // Takes a lock: a hot path keeps the reference instead of calling this
+  // per event.
   M& WithLabelValues(const std::vector<std::string>& values);
 
  private:
@@ -98,8 +108,8 @@ class MetricsRegistry {
   Histogram& NewHistogram(std::string name, std::string help, std::vector<double> bounds);
   Family<Counter>& NewCounterFamily(std::string name, std::string help, std::vector<std::string> label_names);
   Family<Gauge>& NewGaugeFamily(std::string name, std::string help, std::vector<std::string> label_names);
-  Family<Histogram>& NewHistogramFamily(std::string name, std::string help, std::vector<std::string> label_names,
-                                        std::vector<double> bounds);
+  Family<Histogram>& NewHistogramFamily(std::string name, std::string help,
+                                        std::vector<std::string> label_names, std::vector<double> bounds);
 
   // A gauge or counter whose value is read by `fn` at exposition time (for
   // values another component already tracks, such as a series count).
@@ -110,16 +120,30 @@ class MetricsRegistry {
   // Constant labels on every sample, for `{version, revision, ...}` info metrics.
   void NewInfo(std::string name, std::string help, Labels labels);
 
-  // The whole registry in the text exposition format 0.0.4, metrics sorted by name.
+  // The whole registry in the text exposition format 0.0.4: metrics sorted by
+  // name, each family's children sorted by their label values, label names
+  // in each sample sorted. A family without children is left out, as
+  // client_golang does.
   std::string Expose() const;
 
  private:
   struct Entry;
-  void Add(std::unique_ptr<Entry> entry);
+  // Appends the sample lines of one metric named `name` to `out`.
+  using SampleWriter = std::function<void(const std::string& name, std::string& out)>;
+  void Add(std::string name, std::string help, std::string_view type, SampleWriter write);
 
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Entry>> entries_;  // GUARDED_BY(mu_)
 };
+
+template <class M>
+M& Family<M>::WithLabelValues(const std::vector<std::string>& values) {
+  assert(values.size() == label_names_.size() && "label value count differs from label name count");
+  std::lock_guard lock(mu_);
+  std::unique_ptr<M>& child = children_[values];
+  if (!child) child = make_();
+  return *child;
+}
 
 // The content type of Expose()'s output.
 inline constexpr std::string_view kTextExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
