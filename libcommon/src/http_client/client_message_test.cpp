@@ -1,0 +1,60 @@
+#include "ember/http/client_message.h"
+
+#include <catch2/catch.hpp>
+
+#include "wire_request.h"
+
+namespace ember::http {
+namespace {
+
+TEST_CASE("ClientHeaders look names up case-insensitively", "[client_message]") {
+  ClientHeaders headers{{"Content-Type", "text/plain"}, {"Set-Cookie", "a=1"}};
+  headers.Add("set-cookie", "b=2");
+  CHECK(headers.Get("content-type") == "text/plain");
+  CHECK(headers.Get("CONTENT-TYPE") == "text/plain");
+  CHECK(headers.Get("Missing").empty());
+  CHECK(headers.GetAll("Set-Cookie") == std::vector<std::string_view>{"a=1", "b=2"});
+  headers.Set("SET-COOKIE", "c=3");
+  CHECK(headers.GetAll("set-cookie") == std::vector<std::string_view>{"c=3"});
+  headers.Remove("content-TYPE");
+  CHECK_FALSE(headers.Has("Content-Type"));
+  CHECK(headers.size() == 1);
+}
+
+TEST_CASE("BasicAuthorization encodes user and password", "[client_message]") {
+  CHECK(BasicAuthorization("Aladdin", "open sesame") == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+  CHECK(BasicAuthorization("", "") == "Basic Og==");
+}
+
+TEST_CASE("Wire requests reject header injection and frame bodies", "[client_message]") {
+  using client_internal::BuildWireRequest;
+  client_internal::Url url = *client_internal::ParseUrl("http://[::1]:9090/api/v1/write");
+
+  ClientRequest post{.method = "POST", .url = url.ToString()};
+  post.headers.Set("Content-Length", "999");
+  Result<client_internal::WireRequest> wire = BuildWireRequest(post, url, "Ember", true);
+  REQUIRE(wire.ok());
+  CHECK((*wire)[boost::beast::http::field::host] == "[::1]:9090");
+  CHECK((*wire)[boost::beast::http::field::content_length] == "0");
+  CHECK((*wire)[boost::beast::http::field::user_agent] == "Ember");
+  CHECK((*wire)[boost::beast::http::field::accept_encoding] == "gzip");
+
+  ClientRequest injected{.url = url.ToString()};
+  injected.headers.Set("X-A", "1\r\nX-B: 2");
+  CHECK(BuildWireRequest(injected, url, "", false).status().code() == StatusCode::kInvalidArgument);
+  ClientRequest bad_name{.url = url.ToString()};
+  bad_name.headers.Set("Bad Name", "1");
+  CHECK(BuildWireRequest(bad_name, url, "", false).status().code() == StatusCode::kInvalidArgument);
+  ClientRequest bad_method{.method = "GE T", .url = url.ToString()};
+  CHECK(BuildWireRequest(bad_method, url, "", false).status().code() == StatusCode::kInvalidArgument);
+
+  CHECK(client_internal::OperationName("GET") == "Get");
+  CHECK(client_internal::IsReplayable(ClientRequest{.method = "PUT"}));
+  CHECK_FALSE(client_internal::IsReplayable(ClientRequest{.method = "POST"}));
+  ClientRequest keyed{.method = "POST"};
+  keyed.headers.Set("Idempotency-Key", "k");
+  CHECK(client_internal::IsReplayable(keyed));
+}
+
+}  // namespace
+}  // namespace ember::http

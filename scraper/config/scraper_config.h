@@ -1,0 +1,54 @@
+// ScraperConfig: the parts of a Prometheus configuration file (prometheus.yml)
+// that ember-scraper reads, as plain Options.
+//
+// `global` is decoded in full with Prometheus's defaults and checks. The
+// sections served by components that are still to come (scrape_configs,
+// alerting, remote_write, remote_read, storage, tracing, otlp, runtime) are
+// accepted as they are so that an existing prometheus.yml loads; their
+// contents take effect when those components read them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ember/base/labels.h"
+#include "ember/base/status.h"
+#include "ember/base/time.h"
+
+namespace ember::scraper {
+
+struct GlobalConfig {
+  Milliseconds scrape_interval = std::chrono::minutes(1);      // how often to scrape targets
+  Milliseconds scrape_timeout = std::chrono::seconds(10);      // per scrape; at most scrape_interval
+  Milliseconds evaluation_interval = std::chrono::minutes(1);  // how often to evaluate rules
+  Milliseconds rule_query_offset{0};                           // rule evaluation lags now by this
+  std::vector<std::string> scrape_protocols = {"OpenMetricsText1.0.0", "OpenMetricsText0.0.1",
+                                               "PrometheusText1.0.0", "PrometheusText0.0.4"};
+  Labels external_labels;                                      // added to alerts and remote writes
+  std::string query_log_file;                                  // "" = no query log
+  std::string scrape_failure_log_file;
+  int64_t body_size_limit = 0;          // bytes; 0 = no limit
+  int64_t sample_limit = 0;             // per scrape; 0 = no limit
+  int64_t label_limit = 0;
+  int64_t label_name_length_limit = 0;
+  int64_t label_value_length_limit = 0;
+  int64_t target_limit = 0;
+  int64_t keep_dropped_targets = 0;
+  std::string metric_name_validation_scheme = "utf8";  // utf8 | legacy
+};
+
+struct ScraperConfig {
+  GlobalConfig global;
+  std::vector<std::string> rule_files;         // globs of rule files
+  std::vector<std::string> scrape_config_files;
+};
+
+// Reads prometheus.yml at `path`; "" gives the embedded default configuration.
+// Errors: the file cannot be read; InvalidArgument "parsing YAML file <path>:
+// line N: ..." for unknown fields, wrong types and failed checks.
+Result<ScraperConfig> LoadScraperConfig(const std::string& path);
+
+// Parses the text of a configuration file (for tests and the embedded default).
+Result<ScraperConfig> ParseScraperConfig(std::string_view yaml, const std::string& source_name);
+
+}  // namespace ember::scraper
