@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   using namespace ember;
   auto benchmarks = bench::AllBenchmarks();
   if (argc < 2 || std::string_view(argv[1]) == "list") {
-    for (const auto& b : benchmarks) std::printf("%-20s %s\n", b.name.c_str(), b.description.c_str());
+    for (const auto& b : benchmarks) std::printf("%-28s %s\n", b.name.c_str(), b.description.c_str());
     return argc < 2 ? 2 : 0;
   }
   if (std::string_view(argv[1]) != "run" || argc < 3) {

@@ -26,13 +26,7 @@ void DecodeConfig(config::FieldReader& r, AlerterConfig& c) {
 }  // namespace
 
 Result<AlerterConfig> LoadAlerterConfig(const std::string& path) {
-  if (path.empty()) {
-    AlerterConfig c;
-    Status s = config::DecodeYaml(kDefaultConfig, "config", [&](config::FieldReader& r) { DecodeConfig(r, c); });
-    if (!s.ok()) return s;
-    return c;
-  }
-  return config::LoadYamlFile<AlerterConfig>(FileSystem::Real(), path, "config", DecodeConfig);
+  return config::LoadYamlFileOrDefault<AlerterConfig>(FileSystem::Real(), path, kDefaultConfig, "config", DecodeConfig);
 }
 
 }  // namespace ember::alerter

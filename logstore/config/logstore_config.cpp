@@ -24,14 +24,8 @@ void DecodeConfig(config::FieldReader& r, LogstoreConfig& c) {
 }  // namespace
 
 Result<LogstoreConfig> LoadLogstoreConfig(const std::string& path, const LoadOptions& options) {
-  if (path.empty()) {
-    LogstoreConfig c;
-    Status s = config::DecodeYaml(kDefaultConfig, "config", [&](config::FieldReader& r) { DecodeConfig(r, c); });
-    if (!s.ok()) return s;
-    return c;
-  }
-  return config::LoadYamlFile<LogstoreConfig>(FileSystem::Real(), path, "config", DecodeConfig,
-                                              {.expand_env = options.expand_env});
+  return config::LoadYamlFileOrDefault<LogstoreConfig>(FileSystem::Real(), path, kDefaultConfig, "config", DecodeConfig,
+                                          {.expand_env = options.expand_env});
 }
 
 }  // namespace ember::logstore

@@ -100,8 +100,8 @@ Result<ScraperConfig> ParseScraperConfig(std::string_view yaml, const std::strin
 }
 
 Result<ScraperConfig> LoadScraperConfig(const std::string& path) {
-  if (path.empty()) return ParseScraperConfig(kDefaultConfig, "(embedded default)");
-  return config::LoadYamlFile<ScraperConfig>(FileSystem::Real(), path, "config", DecodeConfig);
+  return config::LoadYamlFileOrDefault<ScraperConfig>(FileSystem::Real(), path, kDefaultConfig, "config",
+                                                      DecodeConfig);
 }
 
 }  // namespace ember::scraper

@@ -28,14 +28,8 @@ void DecodeConfig(config::FieldReader& r, ShipperConfig& c) {
 }  // namespace
 
 Result<ShipperConfig> LoadShipperConfig(const std::string& path, const LoadOptions& options) {
-  if (path.empty()) {
-    ShipperConfig c;
-    Status s = config::DecodeYaml(kDefaultConfig, "config", [&](config::FieldReader& r) { DecodeConfig(r, c); });
-    if (!s.ok()) return s;
-    return c;
-  }
-  return config::LoadYamlFile<ShipperConfig>(FileSystem::Real(), path, "config", DecodeConfig,
-                                             {.expand_env = options.expand_env});
+  return config::LoadYamlFileOrDefault<ShipperConfig>(FileSystem::Real(), path, kDefaultConfig, "config", DecodeConfig,
+                                          {.expand_env = options.expand_env});
 }
 
 }  // namespace ember::shipper

@@ -1,7 +1,6 @@
 // The four programs, started from build/bin on free loopback ports: they
 // serve the standard endpoints, reload their config (keeping the old one when
 // the new one is bad), reject bad configs and flags, and stop cleanly.
-#include <crypt.h>
 #include <signal.h>
 
 #include <stdexcept>
@@ -9,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "ember/base/strings.h"
+#include "test_bcrypt_hash.h"
 #include "test_support.h"
 
 namespace ember::testing {
@@ -184,12 +184,8 @@ TEST_CASE("The scraper's lifecycle endpoints need --web.enable-lifecycle") {
 
 TEST_CASE("Basic auth from --web.config.file guards every endpoint") {
   TempDir dir;
-  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-  REQUIRE(crypt_gensalt_rn("$2b$", 4, nullptr, 0, salt, sizeof salt) != nullptr);
-  crypt_data data{};
-  const char* hash = crypt_rn("s3cret", salt, &data, sizeof data);
-  REQUIRE(hash != nullptr);
-  std::string web = dir.WriteFile("web.yml", std::string("basic_auth_users:\n  admin: ") + hash + "\n");
+  std::string web = dir.WriteFile(
+      "web.yml", "basic_auth_users:\n  admin: " + http::testing::TestBcryptHash("s3cret") + "\n");
 
   // The readiness wait itself needs credentials, so start by hand.
   uint16_t port = FreePort();

@@ -61,11 +61,11 @@ Result<HttpReply> HttpPost(const std::string& url, const std::string& body, cons
   return Exchange(std::move(req));
 }
 
-Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args, const TempDir& dir,
-                                    std::chrono::milliseconds timeout) {
+Result<RunningProgram> StartExecutable(const std::string& path, std::vector<std::string> args,
+                                       const std::string& log_file, std::chrono::milliseconds timeout) {
   uint16_t port = FreePort();
   args.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
-  EMBER_ASSIGN_OR_RETURN(Process process, Process::Start(ProgramPath(name), args, dir.Join(name + ".log")));
+  EMBER_ASSIGN_OR_RETURN(Process process, Process::Start(path, args, log_file));
   std::string base = "http://127.0.0.1:" + std::to_string(port);
   auto deadline = std::chrono::steady_clock::now() + timeout;
   // The program answers /-/ready once it listens; until then the connection
@@ -74,10 +74,15 @@ Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::st
     auto reply = HttpGet(base + "/-/ready");
     if (reply.ok() && reply->status == 200) return RunningProgram{std::move(process), port, base};
     if (auto code = process.WaitExit(std::chrono::milliseconds(20))) {
-      return Status::Unavailable(name + " exited with code " + std::to_string(*code) + ":\n" + process.Log());
+      return Status::Unavailable(path + " exited with code " + std::to_string(*code) + ":\n" + process.Log());
     }
   }
-  return Status::DeadlineExceeded(name + " did not become ready:\n" + process.Log());
+  return Status::DeadlineExceeded(path + " did not become ready:\n" + process.Log());
+}
+
+Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args, const TempDir& dir,
+                                    std::chrono::milliseconds timeout) {
+  return StartExecutable(ProgramPath(name), std::move(args), dir.Join(name + ".log"), timeout);
 }
 
 }  // namespace ember::testing

@@ -84,6 +84,11 @@ struct RunningProgram {
 // log when it exits or does not become ready within `timeout`.
 Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args, const TempDir& dir,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// The same for any executable that takes --web.listen-address and serves
+// /-/ready (such as a peer's server), logging to `log_file`.
+Result<RunningProgram> StartExecutable(const std::string& path, std::vector<std::string> args,
+                                       const std::string& log_file,
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // A plain HTTP exchange with one of the programs under test.
 struct HttpReply {

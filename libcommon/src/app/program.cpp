@@ -194,7 +194,6 @@ int Program::Run() {
     logger_.Error("Unable to start web listener", {{"err", s}});
     return 1;
   }
-  logger_.Info("Listening", {{"address", state_->server->bound_address()}});
   // main() loaded the configuration before Run(), or it would have exited.
   state_->reload_success->Set(1);
   state_->reload_timestamp->Set(static_cast<double>(Clock::Real().NowMs()) / 1000.0);

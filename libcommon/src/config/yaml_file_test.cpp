@@ -32,6 +32,19 @@ TEST_CASE("An empty file means defaults") {
   CHECK(opts->url == "http://localhost:3100");
 }
 
+TEST_CASE("LoadYamlFileOrDefault decodes the embedded default when no file is named") {
+  auto fs = NewMemFileSystem();
+  Result<ServerOptions> def = LoadYamlFileOrDefault(*fs, "", "batch_size: 8\n", "server", &DecodeServer);
+  REQUIRE(def.ok());
+  CHECK(def->batch_size == 8);
+  REQUIRE(fs->WriteFileAtomically("/s.yml", "batch_size: 9\n").ok());
+  CHECK(LoadYamlFileOrDefault(*fs, "/s.yml", "batch_size: 8\n", "server", &DecodeServer)->batch_size == 9);
+  Result<ServerOptions> bad = LoadYamlFileOrDefault(*fs, "", "bogus: 1\n", "server", &DecodeServer);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() ==
+        "parsing YAML file (embedded default): line 1: field bogus not found in type server (path: bogus)");
+}
+
 TEST_CASE("Errors name the file") {
   auto fs = NewMemFileSystem();
   Result<ServerOptions> missing = LoadYamlFile(*fs, "/nope.yml", "server", &DecodeServer);

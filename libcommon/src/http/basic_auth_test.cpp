@@ -2,8 +2,8 @@
 
 #include "basic_authenticator.h"
 #include "ember/http/server.h"
+#include "test_bcrypt_hash.h"
 #include "test_client.h"
-#include "test_pki.h"
 #include "test_server.h"
 
 namespace ember::http {

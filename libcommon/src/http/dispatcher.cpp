@@ -162,8 +162,7 @@ asio::awaitable<Response> Dispatch(ServerCore& core, Request& request, const Rou
 
   if (route != nullptr) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const std::string& label = route->options.metric_handler.empty() ? route->pattern : route->options.metric_handler;
-    core.metrics.Observe(label, response.status, seconds, response.body.size());
+    core.metrics.Observe(*route, response.status, seconds, response.body.size());
   }
   co_return response;
 }

@@ -19,7 +19,7 @@ struct ServerCore {
       : options(std::move(options_in)),
         router(std::move(router_in)),
         logger(std::move(logger_in)),
-        metrics(registry, options.metrics_namespace),
+        metrics(registry, options.metrics_namespace, router),
         pool(worker_threads, options.max_queued_requests) {}
 
   const ServerOptions options;

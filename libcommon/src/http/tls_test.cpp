@@ -1,9 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include "ember/base/file_system.h"
 #include "ember/http/server.h"
 #include "ember/http/web_security.h"
+#include "test_certificates.h"
 #include "test_client.h"
-#include "test_pki.h"
 #include "test_server.h"
 
 namespace ember::http {
@@ -11,8 +12,8 @@ namespace {
 
 using testing::Fetch;
 using testing::Get;
+using testing::TestCertificates;
 using testing::TestClient;
-using testing::TestPki;
 using testing::TestServer;
 using testing::TlsClientConfig;
 
@@ -22,13 +23,13 @@ Router HelloRouter() {
   return router;
 }
 
-WebSecurity TlsSecurity(const TestPki& pki, std::string client_auth_type = "NoClientCert") {
+WebSecurity TlsSecurity(const TestCertificates& certs, std::string client_auth_type = "NoClientCert") {
   WebSecurity security;
   security.tls.enabled = true;
-  security.tls.cert_file = pki.server_cert();
-  security.tls.key_file = pki.server_key();
+  security.tls.cert_file = certs.server_cert_file();
+  security.tls.key_file = certs.server_key_file();
   security.tls.client_auth_type = std::move(client_auth_type);
-  if (security.tls.client_auth_type != "NoClientCert") security.tls.client_ca_file = pki.ca_cert();
+  if (security.tls.client_auth_type != "NoClientCert") security.tls.client_ca_file = certs.ca_file();
   return security;
 }
 
@@ -38,13 +39,13 @@ bool Serves(uint16_t port, const TlsClientConfig& tls) {
 }
 
 TEST_CASE("TLS: a verified handshake works and plaintext fails", "[tls]") {
-  TestPki pki;
+  TestCertificates certs;
   ServerOptions options;
-  options.security = TlsSecurity(pki);
+  options.security = TlsSecurity(certs);
   TestServer ts(HelloRouter(), options);
   REQUIRE(ts.start_status().ok());
 
-  CHECK(Serves(ts.port(), TlsClientConfig{.ca_file = pki.ca_cert()}));
+  CHECK(Serves(ts.port(), TlsClientConfig{.ca_file = certs.ca_file()}));
 
   auto plain = TestClient::Connect(ts.port());
   REQUIRE(plain.ok());
@@ -54,11 +55,15 @@ TEST_CASE("TLS: a verified handshake works and plaintext fails", "[tls]") {
 }
 
 TEST_CASE("TLS: inline PEM, versions, cipher suites and curves", "[tls]") {
-  TestPki pki;
+  TestCertificates certs;
   ServerOptions options;
   options.security.tls.enabled = true;
-  options.security.tls.cert = testing::ReadWholeFile(pki.server_cert());
-  options.security.tls.key = testing::ReadWholeFile(pki.server_key());
+  Result<std::string> cert = FileSystem::Real().ReadFile(certs.server_cert_file());
+  Result<std::string> key = FileSystem::Real().ReadFile(certs.server_key_file());
+  REQUIRE(cert.ok());
+  REQUIRE(key.ok());
+  options.security.tls.cert = *cert;
+  options.security.tls.key = *key;
   options.security.tls.min_version = "TLS12";
   options.security.tls.max_version = "TLS12";
   options.security.tls.cipher_suites = {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
@@ -66,12 +71,12 @@ TEST_CASE("TLS: inline PEM, versions, cipher suites and curves", "[tls]") {
   options.security.tls.curve_preferences = {"X25519", "CurveP256"};
   TestServer ts(HelloRouter(), options);
   REQUIRE(ts.start_status().ok());
-  CHECK(Serves(ts.port(), TlsClientConfig{.ca_file = pki.ca_cert()}));
+  CHECK(Serves(ts.port(), TlsClientConfig{.ca_file = certs.ca_file()}));
 }
 
 TEST_CASE("TLS: settings are validated", "[tls]") {
-  TestPki pki;
-  WebSecurity good = TlsSecurity(pki);
+  TestCertificates certs;
+  WebSecurity good = TlsSecurity(certs);
   CHECK(ValidateWebSecurity(good).ok());
 
   auto broken = [&](auto mutate) {
@@ -80,10 +85,12 @@ TEST_CASE("TLS: settings are validated", "[tls]") {
     return ValidateWebSecurity(s);
   };
   CHECK(broken([](WebSecurity& s) { s.tls.cert_file = "/nonexistent.crt"; }).code() == StatusCode::kInvalidArgument);
-  CHECK(broken([&](WebSecurity& s) { s.tls.key_file = pki.client_key(); }).code() == StatusCode::kInvalidArgument);
+  CHECK(broken([&](WebSecurity& s) { s.tls.key_file = certs.client_key_file(); }).code() ==
+        StatusCode::kInvalidArgument);
   CHECK(broken([](WebSecurity& s) { s.tls.key_file.clear(); }).code() == StatusCode::kInvalidArgument);
   CHECK(broken([](WebSecurity& s) { s.tls.client_auth_type = "Sometimes"; }).code() == StatusCode::kInvalidArgument);
-  CHECK(broken([&](WebSecurity& s) { s.tls.client_ca_file = pki.ca_cert(); }).code() == StatusCode::kInvalidArgument);
+  CHECK(broken([&](WebSecurity& s) { s.tls.client_ca_file = certs.ca_file(); }).code() ==
+        StatusCode::kInvalidArgument);
   CHECK(broken([](WebSecurity& s) { s.tls.min_version = "TLS14"; }).code() == StatusCode::kInvalidArgument);
   CHECK(broken([](WebSecurity& s) { s.tls.cipher_suites = {"TLS_MADE_UP"}; }).code() == StatusCode::kInvalidArgument);
   CHECK(broken([](WebSecurity& s) { s.tls.curve_preferences = {"CurveP999"}; }).code() == StatusCode::kInvalidArgument);
@@ -92,66 +99,69 @@ TEST_CASE("TLS: settings are validated", "[tls]") {
 }
 
 TEST_CASE("TLS: client certificate policies", "[tls]") {
-  TestPki pki;
-  const TlsClientConfig no_cert{.ca_file = pki.ca_cert()};
-  const TlsClientConfig signed_cert{.ca_file = pki.ca_cert(), .cert_file = pki.client_cert(), .key_file = pki.client_key()};
-  const TlsClientConfig rogue_cert{.ca_file = pki.ca_cert(), .cert_file = pki.rogue_cert(), .key_file = pki.rogue_key()};
+  TestCertificates certs;
+  const TlsClientConfig no_cert{.ca_file = certs.ca_file()};
+  const TlsClientConfig signed_cert{
+      .ca_file = certs.ca_file(), .cert_file = certs.client_cert_file(), .key_file = certs.client_key_file()};
+  const TlsClientConfig other_client_cert{.ca_file = certs.ca_file(),
+                                          .cert_file = certs.other_client_cert_file(),
+                                          .key_file = certs.other_client_key_file()};
 
   SECTION("RequireAndVerifyClientCert") {
     ServerOptions options;
-    options.security = TlsSecurity(pki, "RequireAndVerifyClientCert");
+    options.security = TlsSecurity(certs, "RequireAndVerifyClientCert");
     TestServer ts(HelloRouter(), options);
     REQUIRE(ts.start_status().ok());
     CHECK_FALSE(Serves(ts.port(), no_cert));
-    CHECK_FALSE(Serves(ts.port(), rogue_cert));
+    CHECK_FALSE(Serves(ts.port(), other_client_cert));
     CHECK(Serves(ts.port(), signed_cert));
   }
   SECTION("VerifyClientCertIfGiven") {
     ServerOptions options;
-    options.security = TlsSecurity(pki, "VerifyClientCertIfGiven");
+    options.security = TlsSecurity(certs, "VerifyClientCertIfGiven");
     TestServer ts(HelloRouter(), options);
     REQUIRE(ts.start_status().ok());
     CHECK(Serves(ts.port(), no_cert));
-    CHECK_FALSE(Serves(ts.port(), rogue_cert));
+    CHECK_FALSE(Serves(ts.port(), other_client_cert));
     CHECK(Serves(ts.port(), signed_cert));
   }
   SECTION("RequireAnyClientCert") {
     ServerOptions options;
-    options.security = TlsSecurity(pki, "RequireAnyClientCert");
+    options.security = TlsSecurity(certs, "RequireAnyClientCert");
     TestServer ts(HelloRouter(), options);
     REQUIRE(ts.start_status().ok());
     CHECK_FALSE(Serves(ts.port(), no_cert));
-    CHECK(Serves(ts.port(), rogue_cert));
+    CHECK(Serves(ts.port(), other_client_cert));
   }
   SECTION("RequestClientCert") {
     ServerOptions options;
-    options.security = TlsSecurity(pki, "RequestClientCert");
+    options.security = TlsSecurity(certs, "RequestClientCert");
     TestServer ts(HelloRouter(), options);
     REQUIRE(ts.start_status().ok());
     CHECK(Serves(ts.port(), no_cert));
-    CHECK(Serves(ts.port(), rogue_cert));
+    CHECK(Serves(ts.port(), other_client_cert));
   }
 }
 
 TEST_CASE("UpdateSecurity switches new connections and rejects bad settings", "[tls]") {
-  TestPki pki;
+  TestCertificates certs;
   TestServer ts(HelloRouter());
   REQUIRE(ts.start_status().ok());
 
   auto before = TestClient::Connect(ts.port());
   REQUIRE(before.ok());
 
-  WebSecurity bad = TlsSecurity(pki);
-  bad.tls.cert_file = pki.dir() + "/missing.crt";
+  WebSecurity bad = TlsSecurity(certs);
+  bad.tls.cert_file = certs.dir() + "/missing.crt";
   CHECK(ts.server().UpdateSecurity(bad).code() == StatusCode::kInvalidArgument);
   auto still_plain = Fetch(ts.port(), Get("/hello"));
   REQUIRE(still_plain.ok());
   CHECK(still_plain->body == "hello");
 
-  WebSecurity tls = TlsSecurity(pki);
+  WebSecurity tls = TlsSecurity(certs);
   tls.headers = {{"X-Frame-Options", "deny"}};
   REQUIRE(ts.server().UpdateSecurity(tls).ok());
-  const TlsClientConfig client{.ca_file = pki.ca_cert()};
+  const TlsClientConfig client{.ca_file = certs.ca_file()};
   auto secure = Fetch(ts.port(), Get("/hello"), &client);
   REQUIRE(secure.ok());
   CHECK(secure->body == "hello over tls");

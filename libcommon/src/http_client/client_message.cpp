@@ -2,44 +2,7 @@
 
 #include <openssl/evp.h>
 
-#include <algorithm>
-
-#include "ember/base/strings.h"
-
 namespace ember::http {
-
-std::string_view ClientHeaders::Get(std::string_view name) const {
-  for (const Field& field : fields_) {
-    if (EqualsIgnoreCase(field.first, name)) return field.second;
-  }
-  return {};
-}
-
-std::vector<std::string_view> ClientHeaders::GetAll(std::string_view name) const {
-  std::vector<std::string_view> values;
-  for (const Field& field : fields_) {
-    if (EqualsIgnoreCase(field.first, name)) values.push_back(field.second);
-  }
-  return values;
-}
-
-bool ClientHeaders::Has(std::string_view name) const {
-  return std::any_of(fields_.begin(), fields_.end(),
-                     [&](const Field& field) { return EqualsIgnoreCase(field.first, name); });
-}
-
-void ClientHeaders::Set(std::string_view name, std::string_view value) {
-  Remove(name);
-  Add(name, value);
-}
-
-void ClientHeaders::Add(std::string_view name, std::string_view value) {
-  fields_.emplace_back(std::string(name), std::string(value));
-}
-
-void ClientHeaders::Remove(std::string_view name) {
-  std::erase_if(fields_, [&](const Field& field) { return EqualsIgnoreCase(field.first, name); });
-}
 
 std::string BasicAuthorization(std::string_view username, std::string_view password) {
   std::string credentials = std::string(username) + ":" + std::string(password);

@@ -7,20 +7,6 @@
 namespace ember::http {
 namespace {
 
-TEST_CASE("ClientHeaders look names up case-insensitively", "[client_message]") {
-  ClientHeaders headers{{"Content-Type", "text/plain"}, {"Set-Cookie", "a=1"}};
-  headers.Add("set-cookie", "b=2");
-  CHECK(headers.Get("content-type") == "text/plain");
-  CHECK(headers.Get("CONTENT-TYPE") == "text/plain");
-  CHECK(headers.Get("Missing").empty());
-  CHECK(headers.GetAll("Set-Cookie") == std::vector<std::string_view>{"a=1", "b=2"});
-  headers.Set("SET-COOKIE", "c=3");
-  CHECK(headers.GetAll("set-cookie") == std::vector<std::string_view>{"c=3"});
-  headers.Remove("content-TYPE");
-  CHECK_FALSE(headers.Has("Content-Type"));
-  CHECK(headers.size() == 1);
-}
-
 TEST_CASE("BasicAuthorization encodes user and password", "[client_message]") {
   CHECK(BasicAuthorization("Aladdin", "open sesame") == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
   CHECK(BasicAuthorization("", "") == "Basic Og==");

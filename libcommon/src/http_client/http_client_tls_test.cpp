@@ -22,8 +22,8 @@ std::unique_ptr<HttpClient> NewClient(TlsClientOptions tls) {
 
 // Answers with the common name of the client's certificate ("" without one).
 TestServer NewServer(const TestCertificates& certs, bool require_client_cert = false) {
-  TestServerTls tls{.cert_file = certs.server_cert_file, .key_file = certs.server_key_file};
-  if (require_client_cert) tls.client_ca_file = certs.ca_file;
+  TestServerTls tls{.cert_file = certs.server_cert_file(), .key_file = certs.server_key_file()};
+  if (require_client_cert) tls.client_ca_file = certs.ca_file();
   return TestServer(
       [](const TestRequest&, ServerConnection& connection) {
         connection.Respond(200, "client=" + connection.PeerCommonName());
@@ -35,7 +35,7 @@ TestServer NewServer(const TestCertificates& certs, bool require_client_cert = f
 TEST_CASE("TLS servers signed by the configured CA are trusted", "[http_client][tls]") {
   TestCertificates certs;
   TestServer server = NewServer(certs);
-  auto client = NewClient({.ca_file = certs.ca_file});
+  auto client = NewClient({.ca_file = certs.ca_file()});
   for (int i = 0; i < 3; ++i) {
     Result<ClientResponse> response = client->Do({.url = server.Url("/")});
     INFO(response.status().ToString());
@@ -44,7 +44,7 @@ TEST_CASE("TLS servers signed by the configured CA are trusted", "[http_client][
   }
   CHECK(server.connections_accepted() == 1);
 
-  auto by_name = NewClient({.ca_file = certs.ca_file, .server_name = "localhost"});
+  auto by_name = NewClient({.ca_file = certs.ca_file(), .server_name = "localhost"});
   CHECK(by_name->Do({.url = server.Url("/")}).ok());
 }
 
@@ -52,20 +52,20 @@ TEST_CASE("TLS verification failures are Unavailable with OpenSSL's reason", "[h
   TestCertificates certs;
   TestServer server = NewServer(certs);
 
-  auto wrong_ca = NewClient({.ca_file = certs.other_ca_file});
+  auto wrong_ca = NewClient({.ca_file = certs.other_ca_file()});
   Result<ClientResponse> response = wrong_ca->Do({.url = server.Url("/")});
   REQUIRE_FALSE(response.ok());
   CHECK(response.status().code() == StatusCode::kUnavailable);
   CHECK_THAT(response.status().message(),
              Catch::Contains("tls: certificate verify failed: unable to get local issuer certificate"));
 
-  auto wrong_name = NewClient({.ca_file = certs.ca_file, .server_name = "other.example"});
+  auto wrong_name = NewClient({.ca_file = certs.ca_file(), .server_name = "other.example"});
   response = wrong_name->Do({.url = server.Url("/")});
   REQUIRE_FALSE(response.ok());
   CHECK(response.status().code() == StatusCode::kUnavailable);
   CHECK_THAT(response.status().message(), Catch::Contains("certificate verify failed: hostname mismatch"));
 
-  auto insecure = NewClient({.ca_file = certs.other_ca_file, .insecure_skip_verify = true});
+  auto insecure = NewClient({.ca_file = certs.other_ca_file(), .insecure_skip_verify = true});
   CHECK(insecure->Do({.url = server.Url("/")}).ok());
 }
 
@@ -73,14 +73,15 @@ TEST_CASE("A client certificate is presented when configured", "[http_client][tl
   TestCertificates certs;
   TestServer server = NewServer(certs, /*require_client_cert=*/true);
 
-  auto with_cert = NewClient(
-      {.ca_file = certs.ca_file, .cert_file = certs.client_cert_file, .key_file = certs.client_key_file});
+  auto with_cert = NewClient({.ca_file = certs.ca_file(),
+                              .cert_file = certs.client_cert_file(),
+                              .key_file = certs.client_key_file()});
   Result<ClientResponse> response = with_cert->Do({.url = server.Url("/")});
   INFO(response.status().ToString());
   REQUIRE(response.ok());
   CHECK(response->body == "client=ember-client");
 
-  auto without_cert = NewClient({.ca_file = certs.ca_file});
+  auto without_cert = NewClient({.ca_file = certs.ca_file()});
   response = without_cert->Do({.url = server.Url("/")});
   REQUIRE_FALSE(response.ok());
   CHECK(response.status().code() == StatusCode::kUnavailable);
@@ -88,10 +89,10 @@ TEST_CASE("A client certificate is presented when configured", "[http_client][tl
 
 TEST_CASE("Unusable TLS options are rejected at creation", "[http_client][tls]") {
   TestCertificates certs;
-  auto missing_ca = HttpClient::Create({.tls = {.ca_file = certs.dir + "/missing.pem"}});
+  auto missing_ca = HttpClient::Create({.tls = {.ca_file = certs.dir() + "/missing.pem"}});
   CHECK(missing_ca.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(missing_ca.status().message(), Catch::Contains("missing.pem"));
-  CHECK(HttpClient::Create({.tls = {.cert_file = certs.client_cert_file}}).status().code() ==
+  CHECK(HttpClient::Create({.tls = {.cert_file = certs.client_cert_file()}}).status().code() ==
         StatusCode::kInvalidArgument);
   CHECK(HttpClient::Create({.tls = {.min_version = "SSL3"}}).status().code() == StatusCode::kInvalidArgument);
 }

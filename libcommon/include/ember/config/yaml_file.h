@@ -39,4 +39,18 @@ Result<T> LoadYamlFile(FileSystem& fs, const std::string& path, std::string_view
   return value;
 }
 
+// LoadYamlFile for a program's --config.file: an empty `path` decodes the
+// program's embedded `default_yaml` instead (errors then name
+// "(embedded default)"), so a program runs with no file at all.
+template <class T>
+Result<T> LoadYamlFileOrDefault(FileSystem& fs, const std::string& path, std::string_view default_yaml,
+                                std::string_view type_name, void (*decode)(FieldReader&, T&),
+                                const YamlFileOptions& options = {}) {
+  if (!path.empty()) return LoadYamlFile(fs, path, type_name, decode, options);
+  T value{};
+  Status s = DecodeYaml(default_yaml, type_name, [&](FieldReader& r) { decode(r, value); });
+  if (!s.ok()) return s.WithContext("parsing YAML file (embedded default)");
+  return value;
+}
+
 }  // namespace ember::config

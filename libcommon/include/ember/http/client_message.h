@@ -5,41 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
+
+#include "ember/http/headers.h"
 
 namespace ember::http {
-
-// HTTP header fields in arrival order. Names compare ASCII case-insensitively;
-// a name may occur more than once. A value type: not safe to mutate from two
-// threads at once.
-class ClientHeaders {
- public:
-  using Field = std::pair<std::string, std::string>;
-
-  ClientHeaders() = default;
-  ClientHeaders(std::initializer_list<Field> fields) : fields_(fields) {}
-
-  // The first value of `name`, or "" when absent (as Go's Header.Get). The
-  // view lives until the headers are next modified.
-  std::string_view Get(std::string_view name) const;
-  // Every value of `name`, in order.
-  std::vector<std::string_view> GetAll(std::string_view name) const;
-  bool Has(std::string_view name) const;
-  // Replaces every value of `name` with one value.
-  void Set(std::string_view name, std::string_view value);
-  // Appends a value, keeping those already there.
-  void Add(std::string_view name, std::string_view value);
-  void Remove(std::string_view name);
-
-  size_t size() const { return fields_.size(); }
-  bool empty() const { return fields_.empty(); }
-  std::vector<Field>::const_iterator begin() const { return fields_.begin(); }
-  std::vector<Field>::const_iterator end() const { return fields_.end(); }
-
- private:
-  std::vector<Field> fields_;
-};
 
 struct ClientRequest {
   // An HTTP method token: "GET", "POST", ...
@@ -51,7 +20,7 @@ struct ClientRequest {
   // Sent as given; the client adds Host, User-Agent and Accept-Encoding when
   // absent. Content-Length is computed from `body`; Content-Length and
   // Transfer-Encoding given here are ignored.
-  ClientHeaders headers;
+  Headers headers;
   std::string body;
   // Replaces ClientOptions::request_timeout for this request; zero means no
   // deadline.
@@ -67,7 +36,7 @@ struct ClientResponse {
   int status = 0;
   // When the client decoded gzip, Content-Encoding and Content-Length are
   // removed, since they describe the bytes on the wire.
-  ClientHeaders headers;
+  Headers headers;
   std::string body;
 };
 

@@ -1,10 +1,12 @@
-// Headers: the header fields of one HTTP request or response.
+// Headers: the header fields of one HTTP request or response, on the server
+// (Request, Response) and in the client (ClientRequest, ClientResponse).
 //
 // Names compare ASCII case-insensitively, as HTTP requires; a name may occur
 // more than once and fields keep the order in which they were added. A value,
 // not thread-safe to mutate concurrently.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,10 +18,14 @@ class Headers {
  public:
   using Field = std::pair<std::string, std::string>;
 
-  // The first value for `name`, or "" when absent. The view lives as long as
-  // the field is neither removed nor replaced.
+  Headers() = default;
+  // Fields in the order given, duplicates kept (as Add would).
+  Headers(std::initializer_list<Field> fields) : fields_(fields) {}
+
+  // The first value for `name`, or "" when absent. The view lives until the
+  // headers are next modified: an Add may move every field to new storage.
   std::string_view Get(std::string_view name) const;
-  // Every value for `name`, in order.
+  // Every value for `name`, in order; copies, so they outlive later changes.
   std::vector<std::string> GetAll(std::string_view name) const;
   bool Has(std::string_view name) const;
 

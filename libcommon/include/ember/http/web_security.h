@@ -14,7 +14,7 @@
 namespace ember::http {
 
 struct TlsServerOptions {
-  bool enabled = false;                 // true when tls_server_config is present
+  bool enabled = false;                 // serve TLS: set when a certificate, key, client CA or client auth type is configured
   std::string cert_file, key_file;      // PEM files
   std::string cert, key;                // inline PEM (alternative to the files)
   std::string client_ca_file;           // PEM bundle of CAs for client certificates
