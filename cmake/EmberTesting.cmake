@@ -28,3 +28,17 @@ function(ember_test name)
     EXTRA_ARGS --use-colour no
     WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
 endfunction()
+
+# ember_fuzz(NAME SOURCES ... DEPS ...): a libFuzzer target, built only with
+# -DEMBER_FUZZ=ON and clang (scripts/fuzz.sh sets both up and runs them).
+function(ember_fuzz name)
+  if(NOT EMBER_FUZZ)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ember_warnings ${ARG_DEPS})
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/fuzz)
+endfunction()

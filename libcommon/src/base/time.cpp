@@ -37,8 +37,14 @@ bool Expect(std::string_view s, size_t& pos, char c) {
   return true;
 }
 
-// Parses RFC 3339 (as Go's time.RFC3339Nano layout) into Unix nanoseconds.
-std::optional<int64_t> ParseRfc3339Nanos(std::string_view s) {
+struct UnixTime {
+  int64_t seconds;
+  int64_t nanos;  // 0..999'999'999, after `seconds`
+};
+
+// Parses RFC 3339 (as Go's time.RFC3339Nano layout). Seconds and nanoseconds
+// stay apart: years up to 9999 overflow int64 nanoseconds.
+std::optional<UnixTime> ParseRfc3339(std::string_view s) {
   size_t pos = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!ReadDigits(s, pos, 4, year) || !Expect(s, pos, '-') || !ReadDigits(s, pos, 2, month) ||
@@ -81,7 +87,7 @@ std::optional<int64_t> ParseRfc3339Nanos(std::string_view s) {
   if (pos != s.size()) return std::nullopt;
   int64_t day_count = sys_days(ymd).time_since_epoch().count();
   int64_t secs = day_count * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-  return secs * 1'000'000'000 + nanos;
+  return UnixTime{secs, nanos};
 }
 
 // Floor division for negative timestamps.
@@ -147,7 +153,7 @@ Result<TimestampMs> ParseTimestamp(std::string_view s) {
   }
   if (s == kMinTimeFormatted) return kMinTimestampMs;
   if (s == kMaxTimeFormatted) return kMaxTimestampMs;
-  if (auto nanos = ParseRfc3339Nanos(s)) return FloorDiv(*nanos, 1'000'000);
+  if (auto t = ParseRfc3339(s)) return t->seconds * 1000 + t->nanos / 1'000'000;
   return Status::InvalidArgument("cannot parse " + Quoted(s) + " to a valid timestamp");
 }
 

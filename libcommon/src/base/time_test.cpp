@@ -14,6 +14,8 @@ TEST_CASE("ParseTimestamp accepts RFC 3339 and float seconds") {
   CHECK(ParseTimestamp("2015-07-01T22:10:51.781+02:00").value() == 1435781451781);
   CHECK(ParseTimestamp("2015-07-01T20:10:51Z").value() == 1435781451000);
   CHECK(ParseTimestamp("1969-12-31T23:59:59.999Z").value() == -1);
+  CHECK(ParseTimestamp("9999-12-31T23:59:59.999Z").value() == 253402300799999);
+  CHECK(ParseTimestamp("0000-01-01T00:00:00Z").value() == -62167219200000);
   CHECK(ParseTimestamp("-292273086-05-16T16:47:06Z").value() == kMinTimestampMs);
   CHECK(ParseTimestamp("292277025-08-18T07:12:54.999Z").value() == kMaxTimestampMs);
   auto bad = ParseTimestamp("yesterday");
