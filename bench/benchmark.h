@@ -19,9 +19,9 @@ struct Figure {
 };
 
 struct BenchmarkOptions {
-  double seconds = 5;   // how long each measured phase runs
-  int connections = 16; // concurrent client connections, where it applies
-  int threads = 1;      // client threads, where it applies
+  double seconds = 5;    // how long each measured phase runs
+  int connections = 16;  // concurrent client connections, where it applies
+  int threads = 1;       // client threads, where it applies
 };
 
 struct Benchmark {

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include "benchmark.h"
-#include "load_client.h"
 #include "ember/base/strings.h"
+#include "load_client.h"
 #include "test_support.h"
 
 namespace ember::bench {
@@ -23,18 +23,21 @@ bool OnPath(const std::string& program) {
 }  // namespace
 
 Result<std::vector<Figure>> RunHealthVsPrometheus(const BenchmarkOptions& options) {
-  if (!OnPath("wrk")) return Status::FailedPrecondition("wrk is not installed (scripts/install-deps.sh --with-test-peers)");
+  if (!OnPath("wrk"))
+    return Status::FailedPrecondition("wrk is not installed (scripts/install-deps.sh --with-test-peers)");
   if (!OnPath("prometheus")) return Status::FailedPrecondition("prometheus is not installed");
   testing::TempDir dir;
   std::string config = dir.WriteFile("prometheus.yml", "global:\n  scrape_interval: 1h\n");
-  EMBER_ASSIGN_OR_RETURN(auto ember, testing::StartProgram("ember-scraper",
-                                                          {"--config.file=" + config,
-                                                           "--storage.tsdb.path=" + dir.Join("ember"), "--log.level=error"},
-                                                          dir));
-  EMBER_ASSIGN_OR_RETURN(auto prom, testing::StartExecutable("/usr/bin/prometheus",
-                                                             {"--config.file=" + config,
-                                                              "--storage.tsdb.path=" + dir.Join("prom"), "--log.level=error"},
-                                                             dir.Join("prometheus.log")));
+  EMBER_ASSIGN_OR_RETURN(
+      auto ember,
+      testing::StartProgram(
+          "ember-scraper",
+          {"--config.file=" + config, "--storage.tsdb.path=" + dir.Join("ember"), "--log.level=error"}, dir));
+  EMBER_ASSIGN_OR_RETURN(
+      auto prom, testing::StartExecutable("/usr/bin/prometheus",
+                                          {"--config.file=" + config,
+                                           "--storage.tsdb.path=" + dir.Join("prom"), "--log.level=error"},
+                                          dir.Join("prometheus.log")));
   // Alternate the two so that drift in the machine's load hits both alike.
   WrkResult e1 = RunWrk(ember.port, "/-/healthy", options.connections, options.seconds);
   WrkResult p1 = RunWrk(prom.port, "/-/healthy", options.connections, options.seconds);

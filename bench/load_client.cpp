@@ -39,7 +39,8 @@ int Connect(uint16_t port) {
 
 // Sends one request and reads its whole response; false on any failure.
 bool RoundTrip(int fd, const std::string& request, std::string& buf) {
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return false;
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
+    return false;
   buf.clear();
   size_t header_end = std::string::npos;
   size_t need = 0;

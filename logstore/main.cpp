@@ -18,8 +18,9 @@ int main(int argc, char** argv) {
   std::string storage_path = "logstore-data/";
   logstore::LoadOptions load_options;
   program.flags().String("storage.path", &storage_path, "Base path for log storage.");
-  program.flags().Bool("config.expand-env", &load_options.expand_env,
-                       "Expand ${VAR} and ${VAR:-default} references in the config file from the environment.");
+  program.flags().Bool(
+      "config.expand-env", &load_options.expand_env,
+      "Expand ${VAR} and ${VAR:-default} references in the config file from the environment.");
   if (auto exit_code = program.ParseFlags(argc, argv)) return *exit_code;
 
   if (Status s = FileSystem::Real().CreateDirs(storage_path); !s.ok()) {

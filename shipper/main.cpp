@@ -7,7 +7,8 @@ int main(int argc, char** argv) {
   using namespace ember;
   app::Program program({
       .name = "ember-shipper",
-      .summary = "The Ember log shipper: tails files and pod logs, runs pipeline stages, pushes to the log store.",
+      .summary =
+          "The Ember log shipper: tails files and pod logs, runs pipeline stages, pushes to the log store.",
       .default_listen_address = ":9080",
       .metrics_namespace = "promtail",
       .healthy_text = "OK",
@@ -18,8 +19,9 @@ int main(int argc, char** argv) {
   shipper::LoadOptions load_options;
   program.flags().String("positions.file", &positions_file,
                          "Where read offsets are kept; overrides positions.filename in the config file.");
-  program.flags().Bool("config.expand-env", &load_options.expand_env,
-                       "Expand ${VAR} and ${VAR:-default} references in the config file from the environment.");
+  program.flags().Bool(
+      "config.expand-env", &load_options.expand_env,
+      "Expand ${VAR} and ${VAR:-default} references in the config file from the environment.");
   if (auto exit_code = program.ParseFlags(argc, argv)) return *exit_code;
 
   auto config = program.LoadConfig<shipper::ShipperConfig>(

@@ -26,7 +26,8 @@ void DecodeConfig(config::FieldReader& r, AlerterConfig& c) {
 }  // namespace
 
 Result<AlerterConfig> LoadAlerterConfig(const std::string& path) {
-  return config::LoadYamlFileOrDefault<AlerterConfig>(FileSystem::Real(), path, kDefaultConfig, "config", DecodeConfig);
+  return config::LoadYamlFileOrDefault<AlerterConfig>(FileSystem::Real(), path, kDefaultConfig, "config",
+                                                      DecodeConfig);
 }
 
 }  // namespace ember::alerter

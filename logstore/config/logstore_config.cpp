@@ -13,10 +13,11 @@ constexpr std::string_view kDefaultConfig = "auth_enabled: false\n";
 void DecodeConfig(config::FieldReader& r, LogstoreConfig& c) {
   r.Field("auth_enabled", &c.auth_enabled);
   for (std::string_view later :
-       {"target", "server", "common", "schema_config", "storage_config", "limits_config", "ingester", "querier",
-        "query_range", "query_scheduler", "frontend", "frontend_worker", "ruler", "compactor", "distributor",
-        "memberlist", "table_manager", "tracing", "analytics", "chunk_store_config", "runtime_config",
-        "index_gateway", "ingester_client", "pattern_ingester", "operational_config"}) {
+       {"target",         "server",          "common",          "schema_config",    "storage_config",
+        "limits_config",  "ingester",        "querier",         "query_range",      "query_scheduler",
+        "frontend",       "frontend_worker", "ruler",           "compactor",        "distributor",
+        "memberlist",     "table_manager",   "tracing",         "analytics",        "chunk_store_config",
+        "runtime_config", "index_gateway",   "ingester_client", "pattern_ingester", "operational_config"}) {
     r.Skip(later);
   }
 }
@@ -24,8 +25,8 @@ void DecodeConfig(config::FieldReader& r, LogstoreConfig& c) {
 }  // namespace
 
 Result<LogstoreConfig> LoadLogstoreConfig(const std::string& path, const LoadOptions& options) {
-  return config::LoadYamlFileOrDefault<LogstoreConfig>(FileSystem::Real(), path, kDefaultConfig, "config", DecodeConfig,
-                                          {.expand_env = options.expand_env});
+  return config::LoadYamlFileOrDefault<LogstoreConfig>(FileSystem::Real(), path, kDefaultConfig, "config",
+                                                       DecodeConfig, {.expand_env = options.expand_env});
 }
 
 }  // namespace ember::logstore

@@ -46,9 +46,9 @@ void DecodeGlobal(config::FieldReader& r, GlobalConfig& g) {
   r.Parse("body_size_limit", [&](const std::string& text) -> Status {
     // Prometheus reads sizes in base-2 units whichever spelling is used: "10MB" and "10MiB" alike.
     static const std::pair<std::string_view, int64_t> kUnits[] = {
-        {"KiB", 1LL << 10}, {"MiB", 1LL << 20}, {"GiB", 1LL << 30}, {"TiB", 1LL << 40},
-        {"KB", 1LL << 10},  {"MB", 1LL << 20},  {"GB", 1LL << 30},  {"TB", 1LL << 40},
-        {"B", 1}};
+        {"KiB", 1LL << 10}, {"MiB", 1LL << 20}, {"GiB", 1LL << 30},
+        {"TiB", 1LL << 40}, {"KB", 1LL << 10},  {"MB", 1LL << 20},
+        {"GB", 1LL << 30},  {"TB", 1LL << 40},  {"B", 1}};
     for (const auto& [unit, mult] : kUnits) {
       if (text.size() > unit.size() && text.ends_with(unit)) {
         auto n = ParseInt(std::string_view(text).substr(0, text.size() - unit.size()));
@@ -84,8 +84,8 @@ void DecodeConfig(config::FieldReader& r, ScraperConfig& c) {
   r.Struct("global", [&](config::FieldReader& g) { DecodeGlobal(g, c.global); });
   r.Field("rule_files", &c.rule_files);
   r.Field("scrape_config_files", &c.scrape_config_files);
-  for (std::string_view later : {"scrape_configs", "alerting", "remote_write", "remote_read", "storage", "tracing",
-                                 "otlp", "runtime"}) {
+  for (std::string_view later : {"scrape_configs", "alerting", "remote_write", "remote_read", "storage",
+                                 "tracing", "otlp", "runtime"}) {
     r.Skip(later);
   }
 }

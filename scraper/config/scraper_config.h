@@ -24,11 +24,11 @@ struct GlobalConfig {
   Milliseconds rule_query_offset{0};                           // rule evaluation lags now by this
   std::vector<std::string> scrape_protocols = {"OpenMetricsText1.0.0", "OpenMetricsText0.0.1",
                                                "PrometheusText1.0.0", "PrometheusText0.0.4"};
-  Labels external_labels;                                      // added to alerts and remote writes
-  std::string query_log_file;                                  // "" = no query log
+  Labels external_labels;      // added to alerts and remote writes
+  std::string query_log_file;  // "" = no query log
   std::string scrape_failure_log_file;
-  int64_t body_size_limit = 0;          // bytes; 0 = no limit
-  int64_t sample_limit = 0;             // per scrape; 0 = no limit
+  int64_t body_size_limit = 0;  // bytes; 0 = no limit
+  int64_t sample_limit = 0;     // per scrape; 0 = no limit
   int64_t label_limit = 0;
   int64_t label_name_length_limit = 0;
   int64_t label_value_length_limit = 0;
@@ -39,7 +39,7 @@ struct GlobalConfig {
 
 struct ScraperConfig {
   GlobalConfig global;
-  std::vector<std::string> rule_files;         // globs of rule files
+  std::vector<std::string> rule_files;  // globs of rule files
   std::vector<std::string> scrape_config_files;
 };
 

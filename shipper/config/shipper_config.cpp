@@ -19,8 +19,8 @@ void DecodeConfig(config::FieldReader& r, ShipperConfig& c) {
     p.GoDuration("sync_period", &c.positions.sync_period);
     p.Field("ignore_invalid_yaml", &c.positions.ignore_invalid_yaml);
   });
-  for (std::string_view later :
-       {"server", "clients", "scrape_configs", "limits_config", "target_config", "options", "tracing", "global"}) {
+  for (std::string_view later : {"server", "clients", "scrape_configs", "limits_config", "target_config",
+                                 "options", "tracing", "global"}) {
     r.Skip(later);
   }
 }
@@ -28,8 +28,8 @@ void DecodeConfig(config::FieldReader& r, ShipperConfig& c) {
 }  // namespace
 
 Result<ShipperConfig> LoadShipperConfig(const std::string& path, const LoadOptions& options) {
-  return config::LoadYamlFileOrDefault<ShipperConfig>(FileSystem::Real(), path, kDefaultConfig, "config", DecodeConfig,
-                                          {.expand_env = options.expand_env});
+  return config::LoadYamlFileOrDefault<ShipperConfig>(FileSystem::Real(), path, kDefaultConfig, "config",
+                                                      DecodeConfig, {.expand_env = options.expand_env});
 }
 
 }  // namespace ember::shipper

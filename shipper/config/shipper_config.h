@@ -15,9 +15,9 @@
 namespace ember::shipper {
 
 struct PositionsConfig {
-  std::string filename = "/var/log/positions.yaml";  // where read offsets are kept
-  Nanoseconds sync_period = std::chrono::seconds(10); // how often offsets are written
-  bool ignore_invalid_yaml = false;                  // start afresh on a corrupt positions file
+  std::string filename = "/var/log/positions.yaml";    // where read offsets are kept
+  Nanoseconds sync_period = std::chrono::seconds(10);  // how often offsets are written
+  bool ignore_invalid_yaml = false;                    // start afresh on a corrupt positions file
 };
 
 struct ShipperConfig {

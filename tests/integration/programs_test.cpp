@@ -25,14 +25,30 @@ struct ProgramCase {
 
 std::vector<ProgramCase> Cases() {
   return {
-      {"ember-scraper", "prometheus", {"--storage.tsdb.path={dir}/tsdb"}, "global:\n  scrape_interval: 30s\n",
-       "global:\n  scrape_interval: 30s\n  bogus_key: 1\n", {"--web.enable-lifecycle"}},
-      {"ember-logstore", "loki", {"--storage.path={dir}/logs"}, "auth_enabled: false\n",
-       "auth_enabled: false\nbogus_key: 1\n", {}},
-      {"ember-alerter", "alertmanager", {"--storage.path={dir}/alerts"},
-       "route:\n  receiver: x\nreceivers:\n  - name: x\n", "route:\n  receiver: x\nbogus_key: 1\n", {}},
-      {"ember-shipper", "promtail", {"--positions.file={dir}/positions.yaml"},
-       "positions:\n  filename: /tmp/p.yaml\n", "positions:\n  filename: /tmp/p.yaml\n  bogus_key: 1\n", {}},
+      {"ember-scraper",
+       "prometheus",
+       {"--storage.tsdb.path={dir}/tsdb"},
+       "global:\n  scrape_interval: 30s\n",
+       "global:\n  scrape_interval: 30s\n  bogus_key: 1\n",
+       {"--web.enable-lifecycle"}},
+      {"ember-logstore",
+       "loki",
+       {"--storage.path={dir}/logs"},
+       "auth_enabled: false\n",
+       "auth_enabled: false\nbogus_key: 1\n",
+       {}},
+      {"ember-alerter",
+       "alertmanager",
+       {"--storage.path={dir}/alerts"},
+       "route:\n  receiver: x\nreceivers:\n  - name: x\n",
+       "route:\n  receiver: x\nbogus_key: 1\n",
+       {}},
+      {"ember-shipper",
+       "promtail",
+       {"--positions.file={dir}/positions.yaml"},
+       "positions:\n  filename: /tmp/p.yaml\n",
+       "positions:\n  filename: /tmp/p.yaml\n  bogus_key: 1\n",
+       {}},
   };
 }
 
@@ -136,10 +152,18 @@ TEST_CASE("ember-alerter serves the standard endpoints and stops on SIGTERM") {
 TEST_CASE("ember-shipper serves the standard endpoints and stops on SIGTERM") {
   CheckStandardEndpointsAndStop(Case("ember-shipper"));
 }
-TEST_CASE("ember-scraper refuses a bad config on reload and keeps the old one") { CheckReload(Case("ember-scraper")); }
-TEST_CASE("ember-logstore refuses a bad config on reload and keeps the old one") { CheckReload(Case("ember-logstore")); }
-TEST_CASE("ember-alerter refuses a bad config on reload and keeps the old one") { CheckReload(Case("ember-alerter")); }
-TEST_CASE("ember-shipper refuses a bad config on reload and keeps the old one") { CheckReload(Case("ember-shipper")); }
+TEST_CASE("ember-scraper refuses a bad config on reload and keeps the old one") {
+  CheckReload(Case("ember-scraper"));
+}
+TEST_CASE("ember-logstore refuses a bad config on reload and keeps the old one") {
+  CheckReload(Case("ember-logstore"));
+}
+TEST_CASE("ember-alerter refuses a bad config on reload and keeps the old one") {
+  CheckReload(Case("ember-alerter"));
+}
+TEST_CASE("ember-shipper refuses a bad config on reload and keeps the old one") {
+  CheckReload(Case("ember-shipper"));
+}
 
 TEST_CASE("A bad config at start is an error naming the field and its path") {
   TempDir dir;

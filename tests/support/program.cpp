@@ -45,7 +45,8 @@ Result<HttpReply> HttpGet(const std::string& url) {
   return Exchange(std::move(req));
 }
 
-Result<HttpReply> HttpGetWithBasicAuth(const std::string& url, const std::string& user, const std::string& password) {
+Result<HttpReply> HttpGetWithBasicAuth(const std::string& url, const std::string& user,
+                                       const std::string& password) {
   http::ClientRequest req;
   req.url = url;
   req.headers.Set("Authorization", http::BasicAuthorization(user, password));
@@ -80,8 +81,8 @@ Result<RunningProgram> StartExecutable(const std::string& path, std::vector<std:
   return Status::DeadlineExceeded(path + " did not become ready:\n" + process.Log());
 }
 
-Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args, const TempDir& dir,
-                                    std::chrono::milliseconds timeout) {
+Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args,
+                                    const TempDir& dir, std::chrono::milliseconds timeout) {
   return StartExecutable(ProgramPath(name), std::move(args), dir.Join(name + ".log"), timeout);
 }
 

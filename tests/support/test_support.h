@@ -63,7 +63,8 @@ class Process {
   std::string Log() const;
 
  private:
-  Process(pid_t pid, int pidfd, std::string log_file) : pid_(pid), pidfd_(pidfd), log_file_(std::move(log_file)) {}
+  Process(pid_t pid, int pidfd, std::string log_file)
+      : pid_(pid), pidfd_(pidfd), log_file_(std::move(log_file)) {}
   void Reset();
 
   pid_t pid_ = -1;
@@ -82,7 +83,8 @@ struct RunningProgram {
 // Starts build/bin/<name> with `--web.listen-address=127.0.0.1:PORT` added to
 // `args` and waits until GET /-/ready answers 200. Fails with the program's
 // log when it exits or does not become ready within `timeout`.
-Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args, const TempDir& dir,
+Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args,
+                                    const TempDir& dir,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 // The same for any executable that takes --web.listen-address and serves
 // /-/ready (such as a peer's server), logging to `log_file`.
@@ -98,7 +100,8 @@ struct HttpReply {
   std::string Header(const std::string& name) const;
 };
 Result<HttpReply> HttpGet(const std::string& url);
-Result<HttpReply> HttpGetWithBasicAuth(const std::string& url, const std::string& user, const std::string& password);
+Result<HttpReply> HttpGetWithBasicAuth(const std::string& url, const std::string& user,
+                                       const std::string& password);
 Result<HttpReply> HttpPost(const std::string& url, const std::string& body,
                            const std::string& content_type = "application/x-www-form-urlencoded");
 

@@ -57,12 +57,13 @@ void RegisterProcessMetrics(MetricsRegistry& registry) {
                         [page] { return StatField(kRss) * page; });
   registry.NewGaugeFunc("process_virtual_memory_bytes", "Virtual memory size in bytes.",
                         [] { return StatField(kVsize); });
-  registry.NewGaugeFunc("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
-                        [start] { return start; });
+  registry.NewGaugeFunc("process_start_time_seconds",
+                        "Start time of the process since unix epoch in seconds.", [start] { return start; });
   registry.NewGaugeFunc("process_open_fds", "Number of open file descriptors.", [] {
     std::error_code ec;
     double n = 0;
-    for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) ++n;
+    for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec))
+      ++n;
     return n;
   });
   registry.NewGaugeFunc("process_max_fds", "Maximum number of open file descriptors.", [] {

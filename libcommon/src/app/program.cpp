@@ -41,9 +41,12 @@ sigset_t HandledSignals() {
 
 std::string SignalName(int sig) {
   switch (sig) {
-    case SIGHUP: return "SIGHUP";
-    case SIGTERM: return "SIGTERM";
-    case SIGINT: return "SIGINT";
+    case SIGHUP:
+      return "SIGHUP";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
   }
   return std::to_string(sig);
 }
@@ -58,15 +61,20 @@ Program::Program(ProgramInfo info)
   common_.listen_address = info_.default_listen_address;
   flags_.String("config.file", &common_.config_file,
                 "Configuration file path; empty runs on the embedded default configuration.");
-  flags_.String("web.listen-address", &common_.listen_address, "Address to listen on for the web interface and API.");
-  flags_.String("web.config.file", &common_.web_config_file,
-                "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).");
-  flags_.String("log.level", &common_.log_level, "Only log messages with the given severity or above: debug, info, warn, error.");
-  flags_.Int("web.max-request-body-bytes", &common_.max_body_bytes, "Largest request body accepted, in bytes.");
+  flags_.String("web.listen-address", &common_.listen_address,
+                "Address to listen on for the web interface and API.");
+  flags_.String(
+      "web.config.file", &common_.web_config_file,
+      "Path to a configuration file that can enable TLS or authentication (exporter-toolkit format).");
+  flags_.String("log.level", &common_.log_level,
+                "Only log messages with the given severity or above: debug, info, warn, error.");
+  flags_.Int("web.max-request-body-bytes", &common_.max_body_bytes,
+             "Largest request body accepted, in bytes.");
   flags_.Int("web.shutdown-grace-period", &common_.shutdown_grace_seconds,
              "Seconds in-flight requests may take to finish on shutdown.");
   if (info_.lifecycle_flag) {
-    flags_.Bool("web.enable-lifecycle", &common_.enable_lifecycle, "Enable shutdown and reload via HTTP request.");
+    flags_.Bool("web.enable-lifecycle", &common_.enable_lifecycle,
+                "Enable shutdown and reload via HTTP request.");
   }
 }
 
@@ -80,7 +88,8 @@ std::optional<int> Program::ParseFlags(int argc, char** argv) {
   std::string out;
   auto outcome = flags_.Parse(argc, argv, VersionText(info_.name), &out);
   if (!outcome.ok()) {
-    std::fprintf(stderr, "%s: error: %s, try --help\n", info_.name.c_str(), outcome.status().message().c_str());
+    std::fprintf(stderr, "%s: error: %s, try --help\n", info_.name.c_str(),
+                 outcome.status().message().c_str());
     return 1;
   }
   if (*outcome == FlagSet::Outcome::kExitOk) {
@@ -99,15 +108,18 @@ std::optional<int> Program::ParseFlags(int argc, char** argv) {
   sigset_t set = HandledSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
-  metrics_->NewInfo(info_.metrics_namespace + "_build_info",
-                    "A metric with a constant '1' value labeled by version, revision, branch, and goversion from which " +
-                        info_.name + " was built.",
-                    BuildInfoLabels());
+  metrics_->NewInfo(
+      info_.metrics_namespace + "_build_info",
+      "A metric with a constant '1' value labeled by version, revision, branch, and goversion from which " +
+          info_.name + " was built.",
+      BuildInfoLabels());
   RegisterProcessMetrics(*metrics_);
-  state_->reload_success = &metrics_->NewGauge(info_.metrics_namespace + "_config_last_reload_successful",
-                                               "Whether the last configuration reload attempt was successful.");
-  state_->reload_timestamp = &metrics_->NewGauge(info_.metrics_namespace + "_config_last_reload_success_timestamp_seconds",
-                                                 "Timestamp of the last successful configuration reload.");
+  state_->reload_success =
+      &metrics_->NewGauge(info_.metrics_namespace + "_config_last_reload_successful",
+                          "Whether the last configuration reload attempt was successful.");
+  state_->reload_timestamp =
+      &metrics_->NewGauge(info_.metrics_namespace + "_config_last_reload_success_timestamp_seconds",
+                          "Timestamp of the last successful configuration reload.");
   return std::nullopt;
 }
 
@@ -135,7 +147,8 @@ int Program::Run() {
   if (!common_.web_config_file.empty()) {
     auto security = config::LoadWebConfig(FileSystem::Real(), common_.web_config_file);
     if (!security.ok()) {
-      logger_.Error("Error loading web config", {{"file", common_.web_config_file}, {"err", security.status()}});
+      logger_.Error("Error loading web config",
+                    {{"file", common_.web_config_file}, {"err", security.status()}});
       return 1;
     }
     options.security = std::move(security).value();
@@ -144,7 +157,8 @@ int Program::Run() {
     OnReload([this] {
       auto reloaded = config::LoadWebConfig(FileSystem::Real(), common_.web_config_file);
       if (!reloaded.ok()) {
-        logger_.Error("Error reloading web config", {{"file", common_.web_config_file}, {"err", reloaded.status()}});
+        logger_.Error("Error reloading web config",
+                      {{"file", common_.web_config_file}, {"err", reloaded.status()}});
         return reloaded.status();
       }
       return state_->server->UpdateSecurity(std::move(reloaded).value());

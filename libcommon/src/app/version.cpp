@@ -3,7 +3,8 @@
 namespace ember::app {
 
 std::string VersionText(const std::string& program) {
-  return program + ", version " EMBER_VERSION " (revision: " EMBER_REVISION ")\n  build user: ember\n  compiler: g++ " __VERSION__;
+  return program + ", version " EMBER_VERSION " (revision: " EMBER_REVISION
+                   ")\n  build user: ember\n  compiler: g++ " __VERSION__;
 }
 
 Labels BuildInfoLabels() {

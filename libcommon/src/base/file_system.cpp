@@ -245,7 +245,8 @@ class MemFileSystem final : public FileSystem {
     };
     for (const auto& [path, content] : state_->files) add(path);
     for (const auto& d : state_->dirs) add(d);
-    if (names.empty() && !state_->dirs.count(dir)) return Status::NotFound("list " + dir + ": no such directory");
+    if (names.empty() && !state_->dirs.count(dir))
+      return Status::NotFound("list " + dir + ": no such directory");
     return std::vector<std::string>(names.begin(), names.end());
   }
 
@@ -264,7 +265,8 @@ class MemFileSystem final : public FileSystem {
   Status RemoveAll(const std::string& path) override {
     std::lock_guard lock(state_->mu);
     std::string prefix = path + "/";
-    std::erase_if(state_->files, [&](const auto& kv) { return kv.first == path || kv.first.starts_with(prefix); });
+    std::erase_if(state_->files,
+                  [&](const auto& kv) { return kv.first == path || kv.first.starts_with(prefix); });
     std::erase_if(state_->dirs, [&](const auto& d) { return d == path || d.starts_with(prefix); });
     return Status::Ok();
   }

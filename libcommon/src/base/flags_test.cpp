@@ -27,8 +27,9 @@ Result<FlagSet::Outcome> ParseInto(Parsed& p, std::vector<const char*> args, std
 TEST_CASE("Flags accept kingpin and Go flag spellings") {
   Parsed p;
   std::string out;
-  auto r = ParseInto(p, {"--config.file=/etc/x.yml", "-web.listen-address", ":1234", "--no-web.enable-admin-api",
-                         "-query.max-samples=5", "--enable-feature=a", "--enable-feature", "b"},
+  auto r = ParseInto(p,
+                     {"--config.file=/etc/x.yml", "-web.listen-address", ":1234", "--no-web.enable-admin-api",
+                      "-query.max-samples=5", "--enable-feature=a", "--enable-feature", "b"},
                      &out);
   REQUIRE(r.ok());
   CHECK(*r == FlagSet::Outcome::kRun);

@@ -70,9 +70,8 @@ uint64_t Labels::HashForLabels(const std::vector<std::string>& names) const {
 }
 
 uint64_t Labels::HashWithoutLabels(const std::vector<std::string>& names) const {
-  return HashPairs(labels_, [&](const Label& l) {
-    return l.name != kMetricNameLabel && !Contains(names, l.name);
-  });
+  return HashPairs(labels_,
+                   [&](const Label& l) { return l.name != kMetricNameLabel && !Contains(names, l.name); });
 }
 
 bool Labels::HasDuplicateNames() const {

@@ -101,15 +101,18 @@ CivilTime ToCivil(int64_t unix_seconds) {
   int64_t day_count = FloorDiv(unix_seconds, 86400);
   int64_t rem = unix_seconds - day_count * 86400;
   year_month_day ymd{sys_days{days{day_count}}};
-  return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
-          static_cast<int>(static_cast<unsigned>(ymd.day())), static_cast<int>(rem / 3600),
-          static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60)};
+  return {static_cast<int>(ymd.year()),
+          static_cast<int>(static_cast<unsigned>(ymd.month())),
+          static_cast<int>(static_cast<unsigned>(ymd.day())),
+          static_cast<int>(rem / 3600),
+          static_cast<int>(rem % 3600 / 60),
+          static_cast<int>(rem % 60)};
 }
 
 std::string FormatCivil(const CivilTime& c) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour,
-                c.minute, c.second);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute,
+                c.second);
   return buf;
 }
 
@@ -210,11 +213,13 @@ Result<Milliseconds> ParseDuration(std::string_view s) {
       return Status::InvalidArgument("duration out of range");
     }
     int64_t part = static_cast<int64_t>(n) * unit->ms;
-    if (total > std::numeric_limits<int64_t>::max() - part) return Status::InvalidArgument("duration out of range");
+    if (total > std::numeric_limits<int64_t>::max() - part)
+      return Status::InvalidArgument("duration out of range");
     total += part;
   }
   // Go's time.Duration is int64 nanoseconds: Prometheus rejects more than that.
-  if (total > std::numeric_limits<int64_t>::max() / 1'000'000) return Status::InvalidArgument("duration out of range");
+  if (total > std::numeric_limits<int64_t>::max() / 1'000'000)
+    return Status::InvalidArgument("duration out of range");
   return Milliseconds(total);
 }
 
@@ -284,13 +289,20 @@ Result<Nanoseconds> ParseGoDuration(std::string_view s) {
     std::string_view unit = rest.substr(i, u - i);
     if (unit.empty()) return Status::InvalidArgument("time: missing unit in duration " + Quoted(s));
     long double mult;
-    if (unit == "ns") mult = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") mult = 1e3;
-    else if (unit == "ms") mult = 1e6;
-    else if (unit == "s") mult = 1e9;
-    else if (unit == "m") mult = 60e9;
-    else if (unit == "h") mult = 3600e9;
-    else return Status::InvalidArgument("time: unknown unit " + Quoted(unit) + " in duration " + Quoted(s));
+    if (unit == "ns")
+      mult = 1;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      mult = 1e3;
+    else if (unit == "ms")
+      mult = 1e6;
+    else if (unit == "s")
+      mult = 1e9;
+    else if (unit == "m")
+      mult = 60e9;
+    else if (unit == "h")
+      mult = 3600e9;
+    else
+      return Status::InvalidArgument("time: unknown unit " + Quoted(unit) + " in duration " + Quoted(s));
     total += (static_cast<long double>(whole) + frac) * mult;
     rest.remove_prefix(u);
   }
@@ -321,17 +333,23 @@ std::string FormatGoDuration(Nanoseconds d) {
   };
   std::string out;
   if (u < 1'000'000'000) {
-    if (u < 1'000) out = std::to_string(u) + "ns";
-    else if (u < 1'000'000) out = with_fraction(u, 3) + "\xC2\xB5s";
-    else out = with_fraction(u, 6) + "ms";
+    if (u < 1'000)
+      out = std::to_string(u) + "ns";
+    else if (u < 1'000'000)
+      out = with_fraction(u, 3) + "\xC2\xB5s";
+    else
+      out = with_fraction(u, 6) + "ms";
   } else {
     uint64_t secs = u / 1'000'000'000;
     uint64_t hours = secs / 3600;
     uint64_t minutes = secs / 60 % 60;
     std::string sec = with_fraction(u % 60'000'000'000, 9) + "s";
-    if (hours > 0) out = std::to_string(hours) + "h" + std::to_string(minutes) + "m" + sec;
-    else if (minutes > 0) out = std::to_string(minutes) + "m" + sec;
-    else out = sec;
+    if (hours > 0)
+      out = std::to_string(hours) + "h" + std::to_string(minutes) + "m" + sec;
+    else if (minutes > 0)
+      out = std::to_string(minutes) + "m" + sec;
+    else
+      out = sec;
   }
   return negative ? "-" + out : out;
 }
@@ -340,7 +358,8 @@ Result<Milliseconds> ParseDurationOrSeconds(std::string_view s) {
   if (auto f = ParseFloat(s)) {
     double ms = *f * 1000.0;
     if (std::isnan(ms) || ms > 9.2e15 || ms < -9.2e15) {
-      return Status::InvalidArgument("cannot parse " + Quoted(s) + " to a valid duration. It overflows int64");
+      return Status::InvalidArgument("cannot parse " + Quoted(s) +
+                                     " to a valid duration. It overflows int64");
     }
     return Milliseconds(static_cast<int64_t>(ms));
   }

@@ -49,7 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     r.GoDuration("timeout", &top.timeout);
     r.Struct("nested", [&](config::FieldReader& n) { DecodeNested(n, top.nested); });
     r.List("list", [&](config::FieldReader& n) { DecodeNested(n, top.list.emplace_back()); });
-    r.Map("by_name", [&](const std::string& name, config::FieldReader& n) { DecodeNested(n, top.by_name[name]); });
+    r.Map("by_name",
+          [&](const std::string& name, config::FieldReader& n) { DecodeNested(n, top.by_name[name]); });
     r.Skip("skipped");
   });
   (void)config::ExpandEnv(text, [](std::string_view name) -> std::optional<std::string> {

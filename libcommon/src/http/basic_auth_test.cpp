@@ -57,7 +57,9 @@ TEST_CASE("BasicAuthenticator verifies bcrypt and caches successes", "[auth]") {
 TEST_CASE("Basic auth guards every route", "[auth]") {
   Router router;
   router.Get("/api", [](Request& r) { return Response::Text(200, "hi " + r.user); });
-  router.Get("/-/healthy", [](Request&) { return Response::Text(200, "Healthy"); }, RouteOptions{.run_inline = true});
+  router.Get(
+      "/-/healthy", [](Request&) { return Response::Text(200, "Healthy"); },
+      RouteOptions{.run_inline = true});
   ServerOptions options;
   options.security.basic_auth_users = {{"alice", testing::TestBcryptHash("secret")},
                                        {"bob", testing::TestBcryptHash("hunter2")}};

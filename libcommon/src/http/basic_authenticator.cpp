@@ -65,7 +65,8 @@ std::optional<BasicCredentials> ParseBasicAuthorization(std::string_view header)
 }
 
 bool IsBcryptHash(std::string_view hash) {
-  return hash.size() == 60 && (hash.starts_with("$2a$") || hash.starts_with("$2b$") || hash.starts_with("$2y$"));
+  return hash.size() == 60 &&
+         (hash.starts_with("$2a$") || hash.starts_with("$2b$") || hash.starts_with("$2y$"));
 }
 
 BasicAuthenticator::BasicAuthenticator(std::map<std::string, std::string> users) : users_(std::move(users)) {

@@ -74,9 +74,12 @@ int StatusForReadError(const error_code& ec) {
 
 std::string_view ReadErrorMessage(int status) {
   switch (status) {
-    case 413: return "request body too large";
-    case 431: return "Request Header Fields Too Large";
-    default: return "Bad Request";
+    case 413:
+      return "request body too large";
+    case 431:
+      return "Request Header Fields Too Large";
+    default:
+      return "Bad Request";
   }
 }
 
@@ -104,7 +107,7 @@ Result<std::string_view> ParseTarget(std::string_view target, Request& request) 
 }
 
 bhttp::response<bhttp::string_body> ToMessage(Response response, unsigned version, bool head_request,
-                                             bool keep_alive) {
+                                              bool keep_alive) {
   bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
   for (const auto& [name, value] : response.headers) message.insert(name, value);
   message.body() = std::move(response.body);
@@ -116,7 +119,8 @@ bhttp::response<bhttp::string_body> ToMessage(Response response, unsigned versio
 }
 
 template <class Stream>
-class StreamConnection final : public Connection, public std::enable_shared_from_this<StreamConnection<Stream>> {
+class StreamConnection final : public Connection,
+                               public std::enable_shared_from_this<StreamConnection<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
  public:
@@ -136,7 +140,8 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       try {
         std::rethrow_exception(e);
       } catch (const std::exception& ex) {
-        self->core_.logger.Error("Connection failed", {{"remote", self->remote_address_}, {"err", ex.what()}});
+        self->core_.logger.Error("Connection failed",
+                                 {{"remote", self->remote_address_}, {"err", ex.what()}});
       } catch (...) {
         self->core_.logger.Error("Connection failed", {{"remote", self->remote_address_}});
       }
@@ -178,7 +183,8 @@ class StreamConnection final : public Connection, public std::enable_shared_from
     if constexpr (kTls) {
       error_code ec;
       ExpireAt(first_deadline);
-      co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+      co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                       asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         core_.logger.Error("TLS handshake error", {{"remote", remote_address_}, {"err", ec.message()}});
         Lowest().close();
@@ -191,9 +197,9 @@ class StreamConnection final : public Connection, public std::enable_shared_from
 
   // How a connection ends once it stops serving.
   enum class Ending {
-    kAbort,          // the peer left, timed out or was idle: just close the socket
-    kGraceful,       // after a final response: say goodbye properly (TLS close_notify)
-    kUnreadInput,    // as kGraceful, and the client may still be sending
+    kAbort,        // the peer left, timed out or was idle: just close the socket
+    kGraceful,     // after a final response: say goodbye properly (TLS close_notify)
+    kUnreadInput,  // as kGraceful, and the client may still be sending
   };
 
   // Serves requests until the connection should close.
@@ -220,12 +226,14 @@ class StreamConnection final : public Connection, public std::enable_shared_from
       const std::optional<TimePoint> read_deadline = After(options_.read_timeout);
 
       bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(options_.max_header_bytes, UINT32_MAX)));
+      parser.header_limit(
+          static_cast<std::uint32_t>(std::min<size_t>(options_.max_header_bytes, UINT32_MAX)));
       // The body limit depends on the route, known only once the head is read.
       // (Beast 1.74 treats an unset limit as exceeded, hence the maximum.)
       parser.body_limit(std::numeric_limits<std::uint64_t>::max());
       ExpireAt(Earliest(header_deadline, read_deadline));
-      co_await bhttp::async_read_header(stream_, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await bhttp::async_read_header(stream_, buffer, parser,
+                                        asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return co_await WriteReadError(StatusForReadError(ec), parser.get().version());
 
       Request request;
@@ -242,7 +250,8 @@ class StreamConnection final : public Connection, public std::enable_shared_from
                                     ? match.route->options.max_body_bytes
                                     : options_.max_request_body_bytes;
       const auto content_length = parser.content_length();
-      if (content_length && *content_length > body_limit) co_return co_await WriteReadError(413, head.version());
+      if (content_length && *content_length > body_limit)
+        co_return co_await WriteReadError(413, head.version());
       const bool has_body = parser.chunked() || (content_length && *content_length > 0);
       if (has_body && EqualsIgnoreCase(head[bhttp::field::expect], "100-continue")) {
         bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.version()};
@@ -338,8 +347,8 @@ std::shared_ptr<Connection> NewConnection(ServerCore& core, tcp::socket socket,
     return std::make_shared<StreamConnection<TlsStream>>(core, std::move(stream), std::move(security),
                                                          std::move(remote_address));
   }
-  return std::make_shared<StreamConnection<beast::tcp_stream>>(core, beast::tcp_stream(std::move(socket)),
-                                                                std::move(security), std::move(remote_address));
+  return std::make_shared<StreamConnection<beast::tcp_stream>>(
+      core, beast::tcp_stream(std::move(socket)), std::move(security), std::move(remote_address));
 }
 
 }  // namespace ember::http

@@ -63,12 +63,14 @@ asio::awaitable<Response> RunOnPool(WorkerPool& pool, std::function<Response()> 
     auto executor =
         asio::prefer(asio::get_associated_executor(*shared), asio::execution::outstanding_work.tracked);
     auto complete = [shared, executor](Response response) {
-      asio::post(executor, [shared, response = std::move(response)]() mutable { (*shared)(std::move(response)); });
+      asio::post(executor,
+                 [shared, response = std::move(response)]() mutable { (*shared)(std::move(response)); });
     };
     // Delivered only once the worker is free again, so that a client that
     // gets this response and asks again at once finds room in the pool.
     auto result = std::make_shared<Response>();
-    if (!pool.TrySubmit([job, result] { *result = job(); }, [result, complete] { complete(std::move(*result)); })) {
+    if (!pool.TrySubmit([job, result] { *result = job(); },
+                        [result, complete] { complete(std::move(*result)); })) {
       complete(std::move(busy));
     }
   };
@@ -167,14 +169,16 @@ asio::awaitable<Response> Dispatch(ServerCore& core, Request& request, const Rou
   co_return response;
 }
 
-void FinishResponse(const ServerCore& core, const Request& request, bool compress, const SecurityState& security,
-                    Response& response) {
+void FinishResponse(const ServerCore& core, const Request& request, bool compress,
+                    const SecurityState& security, Response& response) {
   if (response.status < 100 || response.status > 599) {
-    core.logger.Error("Handler returned an invalid status", {{"status", response.status}, {"path", request.path}});
+    core.logger.Error("Handler returned an invalid status",
+                      {{"status", response.status}, {"path", request.path}});
     response = Response::Error(500, "Internal Server Error");
   }
   // The connection frames the message; a handler's framing fields would contradict it.
-  for (std::string_view name : {"Content-Length", "Transfer-Encoding", "Connection"}) response.headers.Remove(name);
+  for (std::string_view name : {"Content-Length", "Transfer-Encoding", "Connection"})
+    response.headers.Remove(name);
   // A CR or LF in a value would let it forge fields or a whole response.
   Headers checked;
   for (const auto& [name, value] : response.headers) {

@@ -25,7 +25,7 @@ boost::asio::awaitable<Response> Dispatch(ServerCore& core, Request& request, co
 // Adds what every response carries (Date, the configured extra headers, a
 // default Content-Type), drops fields the connection sets itself, and gzips
 // the body when `compress` and the client accepts it.
-void FinishResponse(const ServerCore& core, const Request& request, bool compress, const SecurityState& security,
-                    Response& response);
+void FinishResponse(const ServerCore& core, const Request& request, bool compress,
+                    const SecurityState& security, Response& response);
 
 }  // namespace ember::http

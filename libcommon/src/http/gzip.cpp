@@ -97,7 +97,8 @@ Result<std::string> GzipDecompress(std::string_view data, size_t max_output_byte
       break;
     }
     if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      failure = Status::InvalidArgument(std::string("gzip: invalid data: ") + (zs.msg ? zs.msg : "corrupt stream"));
+      failure =
+          Status::InvalidArgument(std::string("gzip: invalid data: ") + (zs.msg ? zs.msg : "corrupt stream"));
       break;
     }
   }

@@ -7,7 +7,8 @@ namespace {
 
 std::string Repetitive(size_t n) {
   std::string s;
-  while (s.size() < n) s += "up{job=\"node\",instance=\"10.0.0." + std::to_string(s.size() % 255) + ":9100\"} 1\n";
+  while (s.size() < n)
+    s += "up{job=\"node\",instance=\"10.0.0." + std::to_string(s.size() % 255) + ":9100\"} 1\n";
   return s.substr(0, n);
 }
 

@@ -35,7 +35,9 @@ bool Params::Has(std::string_view name) const {
   return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.first == name; });
 }
 
-void Params::Add(std::string name, std::string value) { entries_.emplace_back(std::move(name), std::move(value)); }
+void Params::Add(std::string name, std::string value) {
+  entries_.emplace_back(std::move(name), std::move(value));
+}
 
 void Params::Append(const Params& other) { entries_.insert(entries_.end(), other.begin(), other.end()); }
 
@@ -73,7 +75,8 @@ Result<Params> ParseQuery(std::string_view query) {
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     const std::string_view raw_key = pair.substr(0, eq);
-    const std::string_view raw_value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    const std::string_view raw_value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     auto key = PercentDecode(raw_key, /*plus_is_space=*/true);
     auto value = PercentDecode(raw_value, /*plus_is_space=*/true);
     if (!key.ok() || !value.ok()) {

@@ -52,9 +52,9 @@ TEST_CASE("Request::Form merges body and query as Go's ParseForm", "[params]") {
     CHECK(form->GetAll("a") == Values{"query"});
   }
   SECTION("POST body values come before query values") {
-    auto form = FormRequest("POST", "application/x-www-form-urlencoded; charset=UTF-8", "a=body&b=x+y",
-                            "a=query&c=3")
-                    .Form();
+    auto form =
+        FormRequest("POST", "application/x-www-form-urlencoded; charset=UTF-8", "a=body&b=x+y", "a=query&c=3")
+            .Form();
     REQUIRE(form.ok());
     CHECK(form->Get("a") == "body");
     CHECK(form->GetAll("a") == Values{"body", "query"});

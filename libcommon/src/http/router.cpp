@@ -28,10 +28,12 @@ std::optional<std::vector<std::string>> DecodedSegments(std::string_view raw_pat
 
 }  // namespace
 
-void Router::Handle(std::string_view method, std::string_view pattern, Handler handler, RouteOptions options) {
+void Router::Handle(std::string_view method, std::string_view pattern, Handler handler,
+                    RouteOptions options) {
   auto fail = [&](std::string why) {
     if (status_.ok()) {
-      status_ = Status::InvalidArgument("route " + std::string(method) + " " + std::string(pattern) + ": " + why);
+      status_ =
+          Status::InvalidArgument("route " + std::string(method) + " " + std::string(pattern) + ": " + why);
     }
   };
   if (pattern.empty() || pattern.front() != '/') return fail("pattern must start with '/'");

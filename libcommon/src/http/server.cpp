@@ -42,8 +42,10 @@ std::string FormatAddress(const tcp::endpoint& endpoint) {
 
 Status CheckOptions(const ServerOptions& o) {
   if (o.io_threads == 0) return Status::InvalidArgument("http server: io_threads must be at least 1");
-  if (o.max_request_body_bytes == 0) return Status::InvalidArgument("http server: max_request_body_bytes must be positive");
-  if (o.max_header_bytes == 0) return Status::InvalidArgument("http server: max_header_bytes must be positive");
+  if (o.max_request_body_bytes == 0)
+    return Status::InvalidArgument("http server: max_request_body_bytes must be positive");
+  if (o.max_header_bytes == 0)
+    return Status::InvalidArgument("http server: max_header_bytes must be positive");
   return Status::Ok();
 }
 
@@ -77,10 +79,11 @@ class Server::Impl {
       if (!security_) security_ = std::move(security);
     }
 
-    const size_t workers =
-        options_.worker_threads > 0 ? options_.worker_threads : std::max(1u, std::thread::hardware_concurrency());
+    const size_t workers = options_.worker_threads > 0 ? options_.worker_threads
+                                                       : std::max(1u, std::thread::hardware_concurrency());
     const size_t io_threads = options_.io_threads;
-    core_ = std::make_unique<ServerCore>(std::move(options_), std::move(router_), logger_, registry_, workers);
+    core_ =
+        std::make_unique<ServerCore>(std::move(options_), std::move(router_), logger_, registry_, workers);
     work_guard_.emplace(ioc_.get_executor());
     for (size_t i = 0; i < io_threads; ++i) io_threads_.emplace_back([this] { RunIo(); });
     asio::co_spawn(acceptor_strand_, AcceptLoop(), [this](std::exception_ptr e) {
@@ -168,7 +171,8 @@ class Server::Impl {
       // Go spells system errors in lower case: "bind: address already in use".
       std::string reason = ec.message();
       if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
-      return Status::IOError("listen tcp " + options_.listen_address + ": " + std::string(step) + ": " + reason);
+      return Status::IOError("listen tcp " + options_.listen_address + ": " + std::string(step) + ": " +
+                             reason);
     };
     if (ec) return fail("socket");
     if (endpoint.protocol() == tcp::v6()) acceptor_.set_option(asio::ip::v6_only(!listen.all_interfaces), ec);
@@ -227,12 +231,13 @@ class Server::Impl {
         co_await slot_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
       if (!acceptor_.is_open()) co_return;
-      tcp::socket socket =
-          co_await acceptor_.async_accept(asio::make_strand(ioc_), asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(ioc_),
+                                                           asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (!acceptor_.is_open() || ec == asio::error::operation_aborted) co_return;
         backoff = std::clamp(backoff * 2, kMinAcceptBackoff, kMaxAcceptBackoff);
-        logger_.Error("Accepting a connection failed", {{"err", ec.message()}, {"retry_in_ms", backoff.count()}});
+        logger_.Error("Accepting a connection failed",
+                      {{"err", ec.message()}, {"retry_in_ms", backoff.count()}});
         backoff_timer_.expires_after(backoff);
         co_await backoff_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
@@ -268,10 +273,10 @@ class Server::Impl {
 
   asio::io_context ioc_;
   asio::strand<asio::io_context::executor_type> acceptor_strand_;
-  tcp::acceptor acceptor_;              // used on acceptor_strand_ only, after Start
-  asio::steady_timer slot_timer_;       // acceptor_strand_
-  asio::steady_timer backoff_timer_;    // acceptor_strand_
-  uint64_t next_connection_id_ = 0;     // acceptor_strand_
+  tcp::acceptor acceptor_;            // used on acceptor_strand_ only, after Start
+  asio::steady_timer slot_timer_;     // acceptor_strand_
+  asio::steady_timer backoff_timer_;  // acceptor_strand_
+  uint64_t next_connection_id_ = 0;   // acceptor_strand_
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_guard_;
   std::vector<std::thread> io_threads_;
   std::unique_ptr<ServerCore> core_;

@@ -10,8 +10,8 @@ std::string Name(const std::string& ns, const char* name) { return ns.empty() ? 
 // Bucket bounds are Prometheus's own for these metrics, so that dashboards'
 // histogram_quantile over them reads the same.
 ServerMetrics::ServerMetrics(MetricsRegistry& registry, const std::string& ns, const Router& router)
-    : requests_(registry.NewCounterFamily(Name(ns, "http_requests_total"),
-                                          "Counter of HTTP requests.", {"code", "handler"})),
+    : requests_(registry.NewCounterFamily(Name(ns, "http_requests_total"), "Counter of HTTP requests.",
+                                          {"code", "handler"})),
       duration_(registry.NewHistogramFamily(Name(ns, "http_request_duration_seconds"),
                                             "Histogram of latencies for HTTP requests.", {"handler"},
                                             {.1, .2, .4, 1, 3, 8, 20, 60, 120})),

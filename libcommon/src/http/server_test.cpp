@@ -33,9 +33,9 @@ Response EchoForm(Request& request) {
 }
 
 std::string Post(std::string_view target, std::string_view content_type, std::string_view body) {
-  return "POST " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " +
-         std::string(content_type) + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-         std::string(body);
+  return "POST " + std::string(target) +
+         " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + std::string(content_type) +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
 }
 
 // Waits, without sleeping, until `condition` holds; false after kTestTimeout.
@@ -61,7 +61,8 @@ TEST_CASE("Form merges URL query and form body", "[server]") {
   CHECK(get->status == 200);
   CHECK(get->body == "query=up{job=\"a\"};a=1,2 3");
 
-  auto post = Fetch(ts.port(), Post("/form?a=query&b=q", "application/x-www-form-urlencoded", "a=body&c=x%20y"));
+  auto post =
+      Fetch(ts.port(), Post("/form?a=query&b=q", "application/x-www-form-urlencoded", "a=body&c=x%20y"));
   REQUIRE(post.ok());
   CHECK(post->body == "a=body,query;c=x y;b=q");
 
@@ -78,7 +79,8 @@ TEST_CASE("Form merges URL query and form body", "[server]") {
 TEST_CASE("Routing: path parameters, 404, 405 with Allow, HEAD", "[server]") {
   Router router;
   router.Get("/api/v1/label/:name/values", [](Request& r) {
-    return Response::Json(200, "{\"name\":\"" + std::string(r.path_params.Get("name")) + "\",\"route\":\"" + r.route + "\"}");
+    return Response::Json(
+        200, "{\"name\":\"" + std::string(r.path_params.Get("name")) + "\",\"route\":\"" + r.route + "\"}");
   });
   router.Post("/-/reload", [](Request&) { return Response::Text(200, "reloaded"); });
   router.Get("/big", [](Request&) { return Response::Text(200, std::string(5000, 'x')); });
@@ -126,11 +128,13 @@ TEST_CASE("HEAD sends no body bytes, so the next response on the connection pars
 
 TEST_CASE("Responses are gzipped when the client accepts it and the body is big enough", "[server]") {
   std::string big;
-  for (int i = 0; i < 500; ++i) big += "{\"metric\":{\"__name__\":\"up\",\"job\":\"" + std::to_string(i) + "\"}},";
+  for (int i = 0; i < 500; ++i)
+    big += "{\"metric\":{\"__name__\":\"up\",\"job\":\"" + std::to_string(i) + "\"}},";
   Router router;
   router.Get("/big", [&](Request&) { return Response::Json(200, big); });
   router.Get("/small", [](Request&) { return Response::Text(200, "tiny"); });
-  router.Get("/raw", [&](Request&) { return Response::Text(200, big); }, RouteOptions{.compress = false});
+  router.Get(
+      "/raw", [&](Request&) { return Response::Text(200, big); }, RouteOptions{.compress = false});
   TestServer ts(std::move(router));
   REQUIRE(ts.start_status().ok());
 
@@ -189,15 +193,17 @@ TEST_CASE("Request bodies over the limit get 413", "[server]") {
     const std::string chunk = "3c\r\n" + std::string(60, 'b') + "\r\n";
     auto client = TestClient::Connect(ts.port());
     REQUIRE(client.ok());
-    REQUIRE((*client)->Send("POST /push HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk +
-                            chunk + "0\r\n\r\n")
+    REQUIRE((*client)
+                ->Send("POST /push HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk +
+                       chunk + chunk + "0\r\n\r\n")
                 .ok());
     auto too_big = (*client)->ReadResponse();
     REQUIRE(too_big.ok());
     CHECK(too_big->status == 413);
 
-    auto chunked_fits = Fetch(ts.port(), "POST /push HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                                             chunk + "0\r\n\r\n");
+    auto chunked_fits =
+        Fetch(ts.port(),
+              "POST /push HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + "0\r\n\r\n");
     REQUIRE(chunked_fits.ok());
     CHECK(chunked_fits->body == "60");
   }
@@ -215,7 +221,9 @@ TEST_CASE("Expect: 100-continue is answered before the body is sent", "[server]"
   REQUIRE(ts.start_status().ok());
   auto client = TestClient::Connect(ts.port());
   REQUIRE(client.ok());
-  REQUIRE((*client)->Send("POST /push HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n").ok());
+  REQUIRE((*client)
+              ->Send("POST /push HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+              .ok());
   auto go_on = (*client)->ReadResponse();
   REQUIRE(go_on.ok());
   CHECK(go_on->status == 100);
@@ -293,7 +301,9 @@ TEST_CASE("A full worker pool answers 503 while inline routes still run", "[serv
     return Response::Text(200, "unblocked");
   });
   router.Get("/pooled", [](Request&) { return Response::Text(200, "pooled"); });
-  router.Get("/-/healthy", [](Request&) { return Response::Text(200, "Healthy"); }, RouteOptions{.run_inline = true});
+  router.Get(
+      "/-/healthy", [](Request&) { return Response::Text(200, "Healthy"); },
+      RouteOptions{.run_inline = true});
   ServerOptions options;
   options.worker_threads = 1;
   options.max_queued_requests = 0;
@@ -462,7 +472,8 @@ TEST_CASE("Listen addresses in Go's forms", "[server]") {
 TEST_CASE("Handlers that throw give 500, unsafe headers are dropped, metrics count requests", "[server]") {
   Router router;
   router.Get("/throw", [](Request&) -> Response { throw std::runtime_error("boom"); });
-  router.Get("/ok", [](Request&) { return Response::Text(200, "ok"); }, RouteOptions{.metric_handler = "ok"});
+  router.Get(
+      "/ok", [](Request&) { return Response::Text(200, "ok"); }, RouteOptions{.metric_handler = "ok"});
   router.Get("/forge", [](Request&) {
     Response r = Response::Text(200, "forged?");
     r.headers.Set("X-Echo", "a\r\nSet-Cookie: stolen=1");

@@ -126,7 +126,8 @@ Result<TestResponse> TestClient::ReadResponse(bool head_request) {
     if (colon == std::string_view::npos) continue;
     response.headers.Add(TrimSpace(line.substr(0, colon)), TrimSpace(line.substr(colon + 1)));
   }
-  if (head_request || response.status < 200 || response.status == 204 || response.status == 304) return response;
+  if (head_request || response.status < 200 || response.status == 204 || response.status == 304)
+    return response;
 
   if (EqualsIgnoreCase(response.headers.Get("Transfer-Encoding"), "chunked")) {
     for (;;) {
@@ -178,7 +179,8 @@ Result<TestResponse> Fetch(uint16_t port, std::string_view raw, const TlsClientC
 }
 
 std::string Get(std::string_view target, std::string_view extra_headers) {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n" + std::string(extra_headers) + "\r\n";
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n" + std::string(extra_headers) +
+         "\r\n";
 }
 
 }  // namespace ember::http::testing

@@ -14,7 +14,8 @@ namespace ember::http::testing {
 class TestServer {
  public:
   // Starts the server; `started` says whether Start succeeded.
-  explicit TestServer(Router router, ServerOptions options = {}) : sink_(std::make_shared<CapturingLogSink>()) {
+  explicit TestServer(Router router, ServerOptions options = {})
+      : sink_(std::make_shared<CapturingLogSink>()) {
     options.listen_address = "127.0.0.1:0";
     options.metrics_namespace = "test";
     server_ = std::make_unique<Server>(std::move(options), std::move(router), Logger(sink_, LogLevel::kDebug),

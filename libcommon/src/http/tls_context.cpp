@@ -12,7 +12,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-Status Invalid(std::string message) { return Status::InvalidArgument("tls_server_config: " + std::move(message)); }
+Status Invalid(std::string message) {
+  return Status::InvalidArgument("tls_server_config: " + std::move(message));
+}
 
 // Drains OpenSSL's error queue into one line, so a failure names its cause
 // and later calls do not see stale errors.
@@ -28,8 +30,10 @@ std::string OpenSslErrors() {
 }
 
 Result<int> ProtocolVersion(std::string_view field, std::string_view name) {
-  static const std::map<std::string_view, int> kVersions = {
-      {"TLS10", TLS1_VERSION}, {"TLS11", TLS1_1_VERSION}, {"TLS12", TLS1_2_VERSION}, {"TLS13", TLS1_3_VERSION}};
+  static const std::map<std::string_view, int> kVersions = {{"TLS10", TLS1_VERSION},
+                                                            {"TLS11", TLS1_1_VERSION},
+                                                            {"TLS12", TLS1_2_VERSION},
+                                                            {"TLS13", TLS1_3_VERSION}};
   const auto it = kVersions.find(name);
   if (it == kVersions.end()) return Invalid("unknown " + std::string(field) + " " + GoQuote(name));
   return it->second;

@@ -84,18 +84,25 @@ TEST_CASE("TLS: settings are validated", "[tls]") {
     mutate(s);
     return ValidateWebSecurity(s);
   };
-  CHECK(broken([](WebSecurity& s) { s.tls.cert_file = "/nonexistent.crt"; }).code() == StatusCode::kInvalidArgument);
+  CHECK(broken([](WebSecurity& s) { s.tls.cert_file = "/nonexistent.crt"; }).code() ==
+        StatusCode::kInvalidArgument);
   CHECK(broken([&](WebSecurity& s) { s.tls.key_file = certs.client_key_file(); }).code() ==
         StatusCode::kInvalidArgument);
   CHECK(broken([](WebSecurity& s) { s.tls.key_file.clear(); }).code() == StatusCode::kInvalidArgument);
-  CHECK(broken([](WebSecurity& s) { s.tls.client_auth_type = "Sometimes"; }).code() == StatusCode::kInvalidArgument);
+  CHECK(broken([](WebSecurity& s) { s.tls.client_auth_type = "Sometimes"; }).code() ==
+        StatusCode::kInvalidArgument);
   CHECK(broken([&](WebSecurity& s) { s.tls.client_ca_file = certs.ca_file(); }).code() ==
         StatusCode::kInvalidArgument);
   CHECK(broken([](WebSecurity& s) { s.tls.min_version = "TLS14"; }).code() == StatusCode::kInvalidArgument);
-  CHECK(broken([](WebSecurity& s) { s.tls.cipher_suites = {"TLS_MADE_UP"}; }).code() == StatusCode::kInvalidArgument);
-  CHECK(broken([](WebSecurity& s) { s.tls.curve_preferences = {"CurveP999"}; }).code() == StatusCode::kInvalidArgument);
-  CHECK(broken([](WebSecurity& s) { s.basic_auth_users["bob"] = "plaintext"; }).code() == StatusCode::kInvalidArgument);
-  CHECK(broken([](WebSecurity& s) { s.headers.push_back({"Bad Name", "x"}); }).code() == StatusCode::kInvalidArgument);
+  CHECK(broken([](WebSecurity& s) { s.tls.cipher_suites = {"TLS_MADE_UP"}; }).code() ==
+        StatusCode::kInvalidArgument);
+  CHECK(broken([](WebSecurity& s) { s.tls.curve_preferences = {"CurveP999"}; }).code() ==
+        StatusCode::kInvalidArgument);
+  CHECK(broken([](WebSecurity& s) { s.basic_auth_users["bob"] = "plaintext"; }).code() ==
+        StatusCode::kInvalidArgument);
+  CHECK(broken([](WebSecurity& s) {
+          s.headers.push_back({"Bad Name", "x"});
+        }).code() == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("TLS: client certificate policies", "[tls]") {

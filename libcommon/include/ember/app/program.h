@@ -38,8 +38,8 @@ struct ProgramInfo {
   // Prefix of the self-metrics the upstream program exposes, e.g. "prometheus"
   // gives prometheus_build_info and prometheus_http_requests_total.
   std::string metrics_namespace;
-  std::string healthy_text = "OK";     // body of a healthy /-/healthy
-  std::string ready_text = "OK";       // body of /-/ready once ready
+  std::string healthy_text = "OK";  // body of a healthy /-/healthy
+  std::string ready_text = "OK";    // body of /-/ready once ready
   // Also serve /ready (Loki and Promtail spell their readiness path so).
   bool serve_plain_ready_path = false;
   // /-/reload and /-/quit need --web.enable-lifecycle, as in Prometheus;
@@ -49,12 +49,12 @@ struct ProgramInfo {
 
 // The flags every program has. Defaults come from ProgramInfo.
 struct CommonFlags {
-  std::string config_file;         // --config.file; "" uses the embedded default config
-  std::string listen_address;      // --web.listen-address
-  std::string web_config_file;     // --web.config.file; "" = plain HTTP, no auth
-  std::string log_level = "info";  // --log.level
-  bool enable_lifecycle = false;   // --web.enable-lifecycle (only with ProgramInfo::lifecycle_flag)
-  int64_t max_body_bytes = 64 << 20;  // --web.max-request-body-bytes
+  std::string config_file;              // --config.file; "" uses the embedded default config
+  std::string listen_address;           // --web.listen-address
+  std::string web_config_file;          // --web.config.file; "" = plain HTTP, no auth
+  std::string log_level = "info";       // --log.level
+  bool enable_lifecycle = false;        // --web.enable-lifecycle (only with ProgramInfo::lifecycle_flag)
+  int64_t max_body_bytes = 64 << 20;    // --web.max-request-body-bytes
   int64_t shutdown_grace_seconds = 30;  // --web.shutdown-grace-period
 };
 

@@ -29,7 +29,9 @@ class Clock {
 class RealClock final : public Clock {
  public:
   std::chrono::system_clock::time_point Now() const override { return std::chrono::system_clock::now(); }
-  std::chrono::steady_clock::time_point SteadyNow() const override { return std::chrono::steady_clock::now(); }
+  std::chrono::steady_clock::time_point SteadyNow() const override {
+    return std::chrono::steady_clock::now();
+  }
 };
 
 // A clock that moves only when told: wall and monotonic time advance together.
@@ -58,8 +60,8 @@ class ManualClock final : public Clock {
 
  private:
   mutable std::mutex mu_;
-  std::chrono::system_clock::time_point wall_;   // GUARDED_BY(mu_)
-  std::chrono::steady_clock::time_point steady_; // GUARDED_BY(mu_)
+  std::chrono::system_clock::time_point wall_;    // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point steady_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace ember

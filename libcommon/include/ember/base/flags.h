@@ -31,15 +31,14 @@ class FlagSet {
   void Strings(std::string name, std::vector<std::string>* target, std::string help);
 
   enum class Outcome {
-    kRun,       // flags parsed: run the program
-    kExitOk,    // --help or --version printed: exit 0
+    kRun,     // flags parsed: run the program
+    kExitOk,  // --help or --version printed: exit 0
   };
 
   // Parses argv. Errors name the flag: `unknown flag --foo`,
   // `flag --bar expects a value`, `invalid value "x" for flag --n: ...`.
   // --help / -h print the usage to `out`; --version prints `version_text`.
-  Result<Outcome> Parse(int argc, const char* const* argv, const std::string& version_text,
-                        std::string* out);
+  Result<Outcome> Parse(int argc, const char* const* argv, const std::string& version_text, std::string* out);
 
   // The --help text.
   std::string Usage() const;

@@ -15,21 +15,21 @@ namespace ember {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // the caller's input is wrong; retrying the same input fails again
-  kNotFound,           // the named thing does not exist
-  kAlreadyExists,      // creating something that is already there
-  kOutOfRange,         // a value or time outside what is accepted (e.g. a too-old sample)
-  kFailedPrecondition, // the system is not in a state for this call (e.g. not started)
-  kResourceExhausted,  // a limit was hit: body size, samples, queue length
-  kUnavailable,        // transient: retrying later may succeed
-  kDeadlineExceeded,   // a timeout fired
-  kCanceled,           // the caller or a shutdown canceled the work
-  kPermissionDenied,   // authenticated but not allowed
-  kUnauthenticated,    // credentials missing or wrong
-  kCorruption,         // stored data failed a check (CRC, format)
-  kIOError,            // the operating system reported an error
-  kUnimplemented,      // a feature that is not supported
-  kInternal,           // a bug: an invariant did not hold
+  kInvalidArgument,     // the caller's input is wrong; retrying the same input fails again
+  kNotFound,            // the named thing does not exist
+  kAlreadyExists,       // creating something that is already there
+  kOutOfRange,          // a value or time outside what is accepted (e.g. a too-old sample)
+  kFailedPrecondition,  // the system is not in a state for this call (e.g. not started)
+  kResourceExhausted,   // a limit was hit: body size, samples, queue length
+  kUnavailable,         // transient: retrying later may succeed
+  kDeadlineExceeded,    // a timeout fired
+  kCanceled,            // the caller or a shutdown canceled the work
+  kPermissionDenied,    // authenticated but not allowed
+  kUnauthenticated,     // credentials missing or wrong
+  kCorruption,          // stored data failed a check (CRC, format)
+  kIOError,             // the operating system reported an error
+  kUnimplemented,       // a feature that is not supported
+  kInternal,            // a bug: an invariant did not hold
 };
 
 // Returns the code's name in snake case ("invalid_argument").
@@ -46,8 +46,12 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status AlreadyExists(std::string msg) { return {StatusCode::kAlreadyExists, std::move(msg)}; }
   static Status OutOfRange(std::string msg) { return {StatusCode::kOutOfRange, std::move(msg)}; }
-  static Status FailedPrecondition(std::string msg) { return {StatusCode::kFailedPrecondition, std::move(msg)}; }
-  static Status ResourceExhausted(std::string msg) { return {StatusCode::kResourceExhausted, std::move(msg)}; }
+  static Status FailedPrecondition(std::string msg) {
+    return {StatusCode::kFailedPrecondition, std::move(msg)};
+  }
+  static Status ResourceExhausted(std::string msg) {
+    return {StatusCode::kResourceExhausted, std::move(msg)};
+  }
   static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
   static Status DeadlineExceeded(std::string msg) { return {StatusCode::kDeadlineExceeded, std::move(msg)}; }
   static Status Canceled(std::string msg) { return {StatusCode::kCanceled, std::move(msg)}; }
@@ -86,7 +90,7 @@ class [[nodiscard]] Status {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : state_(std::in_place_index<1>, std::move(status)) {  // NOLINT
     assert(!std::get<1>(state_).ok() && "Result constructed from an OK Status");
   }
@@ -95,9 +99,18 @@ class [[nodiscard]] Result {
   // OK when the Result holds a value.
   Status status() const { return ok() ? Status::Ok() : std::get<1>(state_); }
 
-  T& value() & { assert(ok()); return std::get<0>(state_); }
-  const T& value() const& { assert(ok()); return std::get<0>(state_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(state_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(state_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(state_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(state_));
+  }
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
@@ -117,7 +130,9 @@ class [[nodiscard]] Result {
 namespace status_internal {
 inline const Status& AsStatus(const Status& s) { return s; }
 template <class T>
-Status AsStatus(const Result<T>& r) { return r.status(); }
+Status AsStatus(const Result<T>& r) {
+  return r.status();
+}
 }  // namespace status_internal
 
 }  // namespace ember
@@ -127,11 +142,11 @@ Status AsStatus(const Result<T>& r) { return r.status(); }
 
 // Returns the Status of `expr` (a Status or Result) from the enclosing function
 // when it is not OK.
-#define EMBER_RETURN_IF_ERROR(expr)                                             \
-  do {                                                                          \
-    if (auto&& ember_status_ = (expr); !ember_status_.ok()) {                   \
-      return ::ember::status_internal::AsStatus(ember_status_);                 \
-    }                                                                           \
+#define EMBER_RETURN_IF_ERROR(expr)                             \
+  do {                                                          \
+    if (auto&& ember_status_ = (expr); !ember_status_.ok()) {   \
+      return ::ember::status_internal::AsStatus(ember_status_); \
+    }                                                           \
   } while (false)
 
 // `EMBER_ASSIGN_OR_RETURN(auto x, Fn());` declares x from the Result's value,

@@ -12,10 +12,10 @@
 namespace ember::http {
 
 struct Request {
-  std::string method;          // as sent, e.g. "GET"; handlers for GET also see "HEAD"
-  std::string target;          // the raw request-target: "/api/v1/query?query=up"
-  std::string path;            // the target's path, percent-decoded: "/api/v1/query"
-  std::string raw_query;       // the target's query without '?', still encoded
+  std::string method;     // as sent, e.g. "GET"; handlers for GET also see "HEAD"
+  std::string target;     // the raw request-target: "/api/v1/query?query=up"
+  std::string path;       // the target's path, percent-decoded: "/api/v1/query"
+  std::string raw_query;  // the target's query without '?', still encoded
   Headers headers;
   std::string body;            // the body as received (Content-Encoding is not undone)
   Params path_params;          // values of the route's ":name" and "*name" segments

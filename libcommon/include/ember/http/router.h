@@ -63,7 +63,7 @@ struct RouteMatch {
   Params path_params;
   // When `route` is null: 405 if the path matched under other methods, else 404.
   int status = 404;
-  std::string allow;             // for 405: the allowed methods, "GET, HEAD, POST"
+  std::string allow;  // for 405: the allowed methods, "GET, HEAD, POST"
 };
 
 class Router {

@@ -14,22 +14,25 @@
 namespace ember::http {
 
 struct TlsServerOptions {
-  bool enabled = false;                 // serve TLS: set when a certificate, key, client CA or client auth type is configured
-  std::string cert_file, key_file;      // PEM files
-  std::string cert, key;                // inline PEM (alternative to the files)
-  std::string client_ca_file;           // PEM bundle of CAs for client certificates
-  std::string client_auth_type = "NoClientCert";  // NoClientCert | RequestClientCert | RequireAnyClientCert | VerifyClientCertIfGiven | RequireAndVerifyClientCert
-  std::string min_version = "TLS12";    // TLS10 | TLS11 | TLS12 | TLS13
-  std::string max_version;              // "" = no maximum
-  std::vector<std::string> cipher_suites;     // Go cipher suite names; empty = library defaults
-  std::vector<std::string> curve_preferences; // Go curve names; empty = defaults
+  bool enabled =
+      false;  // serve TLS: set when a certificate, key, client CA or client auth type is configured
+  std::string cert_file, key_file;                // PEM files
+  std::string cert, key;                          // inline PEM (alternative to the files)
+  std::string client_ca_file;                     // PEM bundle of CAs for client certificates
+  std::string client_auth_type = "NoClientCert";  // NoClientCert | RequestClientCert | RequireAnyClientCert |
+                                                  // VerifyClientCertIfGiven | RequireAndVerifyClientCert
+  std::string min_version = "TLS12";              // TLS10 | TLS11 | TLS12 | TLS13
+  std::string max_version;                        // "" = no maximum
+  std::vector<std::string> cipher_suites;         // Go cipher suite names; empty = library defaults
+  std::vector<std::string> curve_preferences;     // Go curve names; empty = defaults
   bool prefer_server_cipher_suites = true;
 };
 
 struct WebSecurity {
   TlsServerOptions tls;
-  std::map<std::string, std::string> basic_auth_users;          // user -> bcrypt hash
-  std::vector<std::pair<std::string, std::string>> headers;     // extra response headers (http_server_config.headers)
+  std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
+  std::vector<std::pair<std::string, std::string>>
+      headers;  // extra response headers (http_server_config.headers)
 };
 
 // Checks what the server would check before using `security`: the
