@@ -2,7 +2,6 @@
 // and owns their start and stop order.
 #include "config/alerter_config.h"
 #include "ember/app/program.h"
-#include "ember/base/file_system.h"
 
 int main(int argc, char** argv) {
   using namespace ember;
@@ -20,10 +19,7 @@ int main(int argc, char** argv) {
   program.flags().String("data.retention", &retention, "How long to keep data for.");
   if (auto exit_code = program.ParseFlags(argc, argv)) return *exit_code;
 
-  if (Status s = FileSystem::Real().CreateDirs(storage_path); !s.ok()) {
-    program.logger().Error("Opening storage failed", {{"err", s}});
-    return 1;
-  }
+  if (!program.PrepareStorageDir(storage_path)) return 1;
   auto config = program.LoadConfig<alerter::AlerterConfig>(alerter::LoadAlerterConfig);
   if (!config) return 1;
 

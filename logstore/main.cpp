@@ -2,7 +2,6 @@
 // their start and stop order.
 #include "config/logstore_config.h"
 #include "ember/app/program.h"
-#include "ember/base/file_system.h"
 
 int main(int argc, char** argv) {
   using namespace ember;
@@ -23,10 +22,7 @@ int main(int argc, char** argv) {
       "Expand ${VAR} and ${VAR:-default} references in the config file from the environment.");
   if (auto exit_code = program.ParseFlags(argc, argv)) return *exit_code;
 
-  if (Status s = FileSystem::Real().CreateDirs(storage_path); !s.ok()) {
-    program.logger().Error("Opening storage failed", {{"err", s}});
-    return 1;
-  }
+  if (!program.PrepareStorageDir(storage_path)) return 1;
   auto config = program.LoadConfig<logstore::LogstoreConfig>(
       [&load_options](const std::string& path) { return logstore::LoadLogstoreConfig(path, load_options); });
   if (!config) return 1;

@@ -4,7 +4,6 @@
 
 #include "config/scraper_config.h"
 #include "ember/app/program.h"
-#include "ember/base/file_system.h"
 
 int main(int argc, char** argv) {
   using namespace ember;
@@ -23,12 +22,8 @@ int main(int argc, char** argv) {
   program.flags().String("storage.tsdb.retention.time", &retention_time,
                          "How long to retain samples in storage (default 15d).");
   if (auto exit_code = program.ParseFlags(argc, argv)) return *exit_code;
-  const Logger& log = program.logger();
 
-  if (Status s = FileSystem::Real().CreateDirs(tsdb_path); !s.ok()) {
-    log.Error("Opening storage failed", {{"err", s}});
-    return 1;
-  }
+  if (!program.PrepareStorageDir(tsdb_path)) return 1;
 
   auto config = program.LoadConfig<scraper::ScraperConfig>(scraper::LoadScraperConfig);
   if (!config) return 1;

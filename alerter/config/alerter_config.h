@@ -2,9 +2,9 @@
 // ember-alerter reads, as plain Options.
 //
 // `templates` is decoded; the routing tree, receivers, inhibition rules,
-// time intervals and `global` settings are accepted as they are and take
-// effect when the router that reads them lands. As in Alertmanager, a file
-// without a `route` is rejected.
+// time intervals and `global` settings are accepted without being read, so
+// that an existing alertmanager.yml loads; this version does not act on them.
+// As in Alertmanager, a file without a `route` is rejected.
 #pragma once
 
 #include <string>

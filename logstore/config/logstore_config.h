@@ -3,8 +3,8 @@
 //
 // `auth_enabled` is decoded; the other Loki sections (server, common,
 // schema_config, storage_config, limits_config, ingester, querier, ruler,
-// compactor, ...) are accepted as they are so that an existing Loki config
-// loads, and take effect when the components that read them land.
+// compactor, ...) are accepted without being read, so that an existing Loki
+// config loads; this version does not act on them.
 #pragma once
 
 #include <string>

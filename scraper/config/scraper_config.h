@@ -2,10 +2,9 @@
 // that ember-scraper reads, as plain Options.
 //
 // `global` is decoded in full with Prometheus's defaults and checks. The
-// sections served by components that are still to come (scrape_configs,
-// alerting, remote_write, remote_read, storage, tracing, otlp, runtime) are
-// accepted as they are so that an existing prometheus.yml loads; their
-// contents take effect when those components read them.
+// other sections (scrape_configs, alerting, remote_write, remote_read,
+// storage, tracing, otlp, runtime) are accepted without being read, so that
+// an existing prometheus.yml loads; this version does not act on them.
 #pragma once
 
 #include <string>

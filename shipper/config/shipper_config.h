@@ -2,9 +2,9 @@
 // ember-shipper reads, as plain Options.
 //
 // `positions` is decoded; server, clients, scrape_configs, limits_config,
-// target_config, options, tracing and global are accepted as they are so
-// that an existing Promtail config loads, and take effect when the tailers,
-// pipeline stages and pushers that read them land.
+// target_config, options, tracing and global are accepted without being
+// read, so that an existing Promtail config loads; this version does not act
+// on them.
 #pragma once
 
 #include <string>

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "ember/base/file_system.h"
 #include "ember/config/web_config.h"
 #include "ember/http/router.h"
 #include "ember/http/server.h"
@@ -121,6 +122,14 @@ std::optional<int> Program::ParseFlags(int argc, char** argv) {
       &metrics_->NewGauge(info_.metrics_namespace + "_config_last_reload_success_timestamp_seconds",
                           "Timestamp of the last successful configuration reload.");
   return std::nullopt;
+}
+
+bool Program::PrepareStorageDir(const std::string& path) const {
+  if (Status s = FileSystem::Real().CreateDirs(path); !s.ok()) {
+    logger_.Error("Opening storage failed", {{"path", path}, {"err", s}});
+    return false;
+  }
+  return true;
 }
 
 void Program::OnReload(std::function<Status()> hook) { state_->reload_hooks.push_back(std::move(hook)); }

@@ -99,6 +99,10 @@ class Program {
     return reloader;
   }
 
+  // Creates the storage directory `path` (and its parents). False after
+  // logging the error when it cannot: main() then exits 1.
+  bool PrepareStorageDir(const std::string& path) const;
+
   // /-/ready answers 503 until SetReady(true). Run() marks the program ready
   // once the server listens unless `MarkReadyOnStart(false)` was called.
   void SetReady(bool ready);
