@@ -8,7 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include "ember/base/strings.h"
+#include "ember/http/client.h"
 #include "test_bcrypt_hash.h"
+#include "test_certificates.h"
 #include "test_support.h"
 
 namespace ember::testing {
@@ -231,6 +233,64 @@ TEST_CASE("Basic auth from --web.config.file guards every endpoint") {
   CHECK(HttpGetWithBasicAuth(url, "admin", "wrong")->status == 401);
   CHECK(HttpGetWithBasicAuth(url, "nobody", "s3cret")->status == 401);
   CHECK(HttpGetWithBasicAuth(url, "admin", "s3cret")->status == 200);
+}
+
+TEST_CASE("TLS and basic auth from --web.config.file, re-read on reload") {
+  TempDir dir;
+  http::testing::TestCertificates certs;
+  auto web_config = [&](const std::string& password) {
+    return "tls_server_config:\n  cert_file: " + certs.server_cert_file() +
+           "\n  key_file: " + certs.server_key_file() +
+           "\nbasic_auth_users:\n  admin: " + http::testing::TestBcryptHash(password) + "\n";
+  };
+  std::string web = dir.WriteFile("web.yml", web_config("first"));
+  uint16_t port = FreePort();
+  auto proc = Process::Start(ProgramPath("ember-logstore"),
+                             {"--web.config.file=" + web, "--storage.path=" + dir.Join("logs"),
+                              "--web.listen-address=127.0.0.1:" + std::to_string(port)},
+                             dir.Join("logstore.log"));
+  REQUIRE(proc.ok());
+
+  http::ClientOptions options;
+  options.tls.ca_file = certs.ca_file();
+  auto client = http::HttpClient::Create(options);
+  REQUIRE(client.ok());
+  std::string base = "https://127.0.0.1:" + std::to_string(port);
+  auto get = [&](const std::string& path, const std::string& user, const std::string& password) {
+    http::ClientRequest req;
+    req.url = base + path;
+    if (!user.empty()) req.headers.Set("Authorization", http::BasicAuthorization(user, password));
+    return (*client)->Do(std::move(req));
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  Result<http::ClientResponse> first = Status::Unavailable("not tried");
+  while (std::chrono::steady_clock::now() < deadline) {
+    first = get("/ready", "admin", "first");
+    if (first.ok()) break;
+    REQUIRE_FALSE(proc->WaitExit(std::chrono::milliseconds(20)).has_value());
+  }
+  REQUIRE(first.ok());
+  CHECK(first->status == 200);
+  CHECK(get("/ready", "admin", "wrong")->status == 401);
+  CHECK(get("/ready", "", "")->status == 401);
+  // Plain HTTP on the TLS port gets no answer.
+  CHECK_FALSE(HttpGet("http://127.0.0.1:" + std::to_string(port) + "/ready").ok());
+
+  // A new password takes effect on reload, for new connections.
+  dir.WriteFile("web.yml", web_config("second"));
+  http::ClientRequest reload;
+  reload.method = "POST";
+  reload.url = base + "/-/reload";
+  reload.headers.Set("Authorization", http::BasicAuthorization("admin", "first"));
+  reload.headers.Set("Connection", "close");
+  auto reloaded = (*client)->Do(std::move(reload));
+  REQUIRE(reloaded.ok());
+  CHECK(reloaded->status == 200);
+  auto fresh = http::HttpClient::Create(options);
+  REQUIRE(fresh.ok());
+  client = std::move(fresh);
+  CHECK(get("/ready", "admin", "second")->status == 200);
+  CHECK(get("/ready", "admin", "first")->status == 401);
 }
 
 }  // namespace
