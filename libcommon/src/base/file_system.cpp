@@ -298,7 +298,11 @@ class MemFileSystem final : public FileSystem {
 
   bool Exists(const std::string& path) override {
     std::lock_guard lock(state_->mu);
-    return state_->files.count(path) > 0 || state_->dirs.count(path) > 0;
+    if (state_->files.count(path) > 0 || state_->dirs.count(path) > 0) return true;
+    // A directory also exists implicitly while a file is under it.
+    std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
+    auto it = state_->files.lower_bound(prefix);
+    return it != state_->files.end() && it->first.starts_with(prefix);
   }
 
  private:

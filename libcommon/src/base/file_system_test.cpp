@@ -48,5 +48,14 @@ TEST_CASE("In-memory file system keeps the contract") {
   CheckContract(*fs, "/data");
 }
 
+TEST_CASE("In-memory directories exist while a file is under them") {
+  auto fs = NewMemFileSystem();
+  REQUIRE(fs->WriteFileAtomically("wal/00000001", "x").ok());
+  CHECK(fs->Exists("wal"));
+  CHECK(fs->Exists("wal/"));
+  CHECK_FALSE(fs->Exists("wa"));
+  CHECK(fs->ListDir("wal").value() == std::vector<std::string>{"00000001"});
+}
+
 }  // namespace
 }  // namespace ember
