@@ -15,9 +15,8 @@ int main(int argc, char** argv) {
       .ready_text = "Ready",
       .serve_plain_ready_path = true,
   });
-  std::string positions_file;
   shipper::LoadOptions load_options;
-  program.flags().String("positions.file", &positions_file,
+  program.flags().String("positions.file", &load_options.positions_file,
                          "Where read offsets are kept; overrides positions.filename in the config file.");
   program.flags().Bool(
       "config.expand-env", &load_options.expand_env,

@@ -28,8 +28,10 @@ void DecodeConfig(config::FieldReader& r, ShipperConfig& c) {
 }  // namespace
 
 Result<ShipperConfig> LoadShipperConfig(const std::string& path, const LoadOptions& options) {
-  return config::LoadYamlFileOrDefault<ShipperConfig>(FileSystem::Real(), path, kDefaultConfig, "config",
-                                                      DecodeConfig, {.expand_env = options.expand_env});
+  auto config = config::LoadYamlFileOrDefault<ShipperConfig>(
+      FileSystem::Real(), path, kDefaultConfig, "config", DecodeConfig, {.expand_env = options.expand_env});
+  if (config.ok() && !options.positions_file.empty()) config->positions.filename = options.positions_file;
+  return config;
 }
 
 }  // namespace ember::shipper

@@ -25,7 +25,8 @@ struct ShipperConfig {
 };
 
 struct LoadOptions {
-  bool expand_env = false;  // -config.expand-env: expand ${VAR} before parsing
+  bool expand_env = false;     // -config.expand-env: expand ${VAR} before parsing
+  std::string positions_file;  // -positions.file: replaces positions.filename when set
 };
 
 // Reads the file at `path`; "" gives the embedded default configuration.
