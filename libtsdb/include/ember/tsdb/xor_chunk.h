@@ -17,19 +17,16 @@
 #include <vector>
 
 #include "ember/base/status.h"
+#include "ember/tsdb/sample.h"
 
 namespace ember::tsdb {
 
 // The most samples one chunk can count in its 16-bit header.
 inline constexpr size_t kXorChunkMaxSamples = 65535;
 
-// One sample: a timestamp in milliseconds since the Unix epoch and a value.
-// Values are kept bit for bit, NaN payloads included, so Prometheus's stale
-// marker (0x7ff0000000000002) survives a round trip.
-struct XorSample {
-  int64_t t = 0;
-  double v = 0;
-};
+// XOR chunks keep values bit for bit, NaN payloads included, so Prometheus's
+// stale marker survives a round trip.
+using XorSample = Sample;
 
 class XorIterator;
 
