@@ -1,9 +1,36 @@
 // ember-scraper: does the job of the Prometheus server. main() wires the
 // components and owns their start and stop order.
+#include <cctype>
 #include <memory>
 
 #include "config/scraper_config.h"
 #include "ember/app/program.h"
+#include "ember/base/strings.h"
+#include "ember/tsdb/db.h"
+
+namespace {
+
+// Prometheus's byte sizes for --storage.tsdb.retention.size: a number and a
+// base-2 unit, "512MB" or "512MiB" alike.
+ember::Result<uint64_t> ParseByteSize(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) != 0)) ++digits;
+  std::string unit = text.substr(digits);
+  auto n = ember::ParseInt(text.substr(0, digits));
+  static const std::pair<const char*, int> kUnits[] = {
+      {"B", 0},   {"KB", 10},  {"KiB", 10}, {"MB", 20},  {"MiB", 20}, {"GB", 30}, {"GiB", 30},
+      {"TB", 40}, {"TiB", 40}, {"PB", 50},  {"PiB", 50}, {"EB", 60},  {"EiB", 60}};
+  if (n && *n >= 0) {
+    for (auto [name, shift] : kUnits) {
+      if (unit == name && (shift == 0 || static_cast<uint64_t>(*n) < (uint64_t{1} << (63 - shift)))) {
+        return static_cast<uint64_t>(*n) << shift;
+      }
+    }
+  }
+  return ember::Status::InvalidArgument("invalid byte size \"" + text + "\"");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace ember;
@@ -18,15 +45,54 @@ int main(int argc, char** argv) {
   });
   std::string tsdb_path = "data/";
   std::string retention_time;
+  std::string retention_size;
   program.flags().String("storage.tsdb.path", &tsdb_path, "Base path for metrics storage.");
   program.flags().String("storage.tsdb.retention.time", &retention_time,
-                         "How long to retain samples in storage (default 15d).");
+                         "How long to retain samples in storage. If neither this flag nor "
+                         "storage.tsdb.retention.size is set, the retention time defaults to 15d.");
+  program.flags().String(
+      "storage.tsdb.retention.size", &retention_size,
+      "Maximum number of bytes that can be stored for blocks. Units supported: B, KB, MB, GB, "
+      "TB, PB, EB. Ex: \"512MB\". Based on powers-of-2, so 1KB is 1024B.");
   if (auto exit_code = program.ParseFlags(argc, argv)) return *exit_code;
+  const Logger& logger = program.logger();
+
+  tsdb::DbOptions db_options;
+  db_options.dir = tsdb_path;
+  if (!retention_size.empty()) {
+    auto bytes = ParseByteSize(retention_size);
+    if (!bytes.ok()) {
+      logger.Error("Invalid flag", {{"flag", "storage.tsdb.retention.size"}, {"err", bytes.status()}});
+      return 1;
+    }
+    db_options.retention_bytes = *bytes;
+    db_options.retention_ms = 0;
+  }
+  if (!retention_time.empty()) {
+    auto d = ParseDuration(retention_time);
+    if (!d.ok()) {
+      logger.Error("Invalid flag", {{"flag", "storage.tsdb.retention.time"}, {"err", d.status()}});
+      return 1;
+    }
+    db_options.retention_ms = d->count();
+  }
 
   if (!program.PrepareStorageDir(tsdb_path)) return 1;
 
   auto config = program.LoadConfig<scraper::ScraperConfig>(scraper::LoadScraperConfig);
   if (!config) return 1;
+  db_options.out_of_order_time_window_ms = config->Current()->storage.out_of_order_time_window.count();
 
-  return program.Run();
+  auto db = tsdb::Db::Open(db_options, logger.With({{"component", "tsdb"}}), &program.metrics());
+  if (!db.ok()) {
+    logger.Error("Opening storage failed", {{"err", db.status()}});
+    return 1;
+  }
+
+  const int code = program.Run();
+  if (Status st = (*db)->Close(); !st.ok()) {
+    logger.Error("Error closing storage", {{"err", st}});
+    return 1;
+  }
+  return code;
 }

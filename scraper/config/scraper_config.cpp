@@ -84,8 +84,17 @@ void DecodeConfig(config::FieldReader& r, ScraperConfig& c) {
   r.Struct("global", [&](config::FieldReader& g) { DecodeGlobal(g, c.global); });
   r.Field("rule_files", &c.rule_files);
   r.Field("scrape_config_files", &c.scrape_config_files);
-  for (std::string_view later : {"scrape_configs", "alerting", "remote_write", "remote_read", "storage",
-                                 "tracing", "otlp", "runtime"}) {
+  r.Struct("storage", [&](config::FieldReader& st) {
+    st.Struct("tsdb", [&](config::FieldReader& t) {
+      t.Duration("out_of_order_time_window", &c.storage.out_of_order_time_window);
+      if (c.storage.out_of_order_time_window.count() < 0) {
+        t.Fail("tsdb.out_of_order_time_window must not be negative");
+      }
+    });
+    st.Skip("exemplars");
+  });
+  for (std::string_view later :
+       {"scrape_configs", "alerting", "remote_write", "remote_read", "tracing", "otlp", "runtime"}) {
     r.Skip(later);
   }
 }

@@ -3,7 +3,7 @@
 //
 // `global` is decoded in full with Prometheus's defaults and checks. The
 // other sections (scrape_configs, alerting, remote_write, remote_read,
-// storage, tracing, otlp, runtime) are accepted without being read, so that
+// tracing, otlp, runtime, storage.exemplars) are accepted without being read, so that
 // an existing prometheus.yml loads; this version does not act on them.
 #pragma once
 
@@ -36,8 +36,15 @@ struct GlobalConfig {
   std::string metric_name_validation_scheme = "utf8";  // utf8 | legacy
 };
 
+// The `storage` section: what the series store takes from the file.
+struct StorageConfig {
+  // storage.tsdb.out_of_order_time_window: how late a sample may arrive. 0 rejects late samples.
+  Milliseconds out_of_order_time_window{0};
+};
+
 struct ScraperConfig {
   GlobalConfig global;
+  StorageConfig storage;
   std::vector<std::string> rule_files;  // globs of rule files
   std::vector<std::string> scrape_config_files;
 };

@@ -1,0 +1,79 @@
+// HeadSeries: the in-memory state of one series -- its labels, its open XOR
+// chunk and out-of-order buffer -- and the striped maps that find it by id
+// and by label hash.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ember/tsdb/sample.h"
+#include "ember/tsdb/xor_chunk.h"
+
+namespace ember::tsdb {
+
+// A chunk cut from the head and waiting for its RocksDB write; queries still
+// read it from here until the write is done.
+struct ClosedChunk {
+  int64_t min_t = 0;
+  std::string bytes;  // XOR chunk bytes
+};
+
+struct HeadSeries {
+  HeadSeries(uint64_t id_in, uint64_t hash_in, std::string packed)
+      : id(id_in), hash(hash_in), packed_labels(std::move(packed)) {}
+
+  const uint64_t id;
+  const uint64_t hash;                 // Labels::Hash()
+  const std::string packed_labels;     // PackLabels form, also the series family's value
+  HeadSeries* next_in_hash = nullptr;  // GUARDED_BY(hash stripe): same-hash chain
+
+  // Appenders holding this series in pending samples; retention never
+  // removes a pinned series. Changed under the id stripe lock.
+  uint32_t pins = 0;
+
+  // All below GUARDED_BY(the id stripe's mutex).
+  bool loaded = false;                  // max_t/last_bits reflect what is stored (new series, or read back)
+  bool logged = false;                  // its series record is in the WAL (or it came from RocksDB)
+  bool persisted = false;               // its series record is in RocksDB
+  int64_t newest_partition = kMinTime;  // newest partition it is registered in
+  int64_t max_t = kMinTime;             // newest in-order sample; kMinTime when none
+  uint64_t last_bits = 0;               // value bits of the sample at max_t
+  // Newest in-order sample found in RocksDB when the series was loaded back
+  // after a restart: WAL samples up to it are already stored.
+  int64_t persisted_max_t = kMinTime;
+  int64_t chunk_min_t = 0;                   // first sample of `chunk`
+  std::unique_ptr<XorAppender> chunk;        // the open in-order chunk; null when none
+  std::vector<ClosedChunk> closed;           // cut, not yet in RocksDB
+  std::unique_ptr<std::vector<Sample>> ooo;  // out-of-order samples not in RocksDB, sorted by t
+};
+
+// Series by id, spread over stripes so appends to different series rarely
+// contend. A stripe's mutex guards the map and the series' mutable state.
+class SeriesStripes {
+ public:
+  static constexpr size_t kStripes = 1024;
+
+  struct Stripe {
+    std::mutex mu;
+    std::unordered_map<uint64_t, std::unique_ptr<HeadSeries>> by_id;  // GUARDED_BY(mu)
+  };
+  struct HashStripe {
+    std::mutex mu;
+    std::unordered_map<uint64_t, HeadSeries*> by_hash;  // GUARDED_BY(mu): head of a chain
+  };
+
+  Stripe& ForId(uint64_t id) { return stripes_[id & (kStripes - 1)]; }
+  HashStripe& ForHash(uint64_t hash) { return hash_stripes_[hash & (kStripes - 1)]; }
+  Stripe& stripe(size_t i) { return stripes_[i]; }
+
+ private:
+  std::unique_ptr<Stripe[]> stripes_{new Stripe[kStripes]};
+  std::unique_ptr<HashStripe[]> hash_stripes_{new HashStripe[kStripes]};
+};
+
+}  // namespace ember::tsdb
