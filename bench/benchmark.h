@@ -1,6 +1,7 @@
 // A named benchmark that ember-bench runs and whose figures it prints.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ struct BenchmarkOptions {
   double seconds = 5;    // how long each measured phase runs
   int connections = 16;  // concurrent client connections, where it applies
   int threads = 1;       // client threads, where it applies
+  int64_t series = 0;    // active series in a generated data set, where it applies; 0: the benchmark's own
+  double hours = 0;      // hours of samples in a generated data set, where it applies; 0: the benchmark's own
 };
 
 struct Benchmark {

@@ -2,6 +2,7 @@
 //
 //   ember-bench list
 //   ember-bench run http-trivial [--seconds=5] [--connections=16] [--threads=1]
+//   ember-bench run tsdb-storage-vs-prometheus [--series=100000] [--hours=2]
 #include <cstdio>
 
 #include "benchmark.h"
@@ -32,12 +33,14 @@ int main(int argc, char** argv) {
   }
   std::string name = argv[2];
   bench::BenchmarkOptions options;
-  int64_t connections = options.connections, threads = options.threads;
-  std::string seconds = std::to_string(options.seconds);
+  int64_t connections = options.connections, threads = options.threads, series = options.series;
+  std::string seconds = std::to_string(options.seconds), hours = "0";
   FlagSet flags("ember-bench run " + name, "Runs one benchmark.");
   flags.String("seconds", &seconds, "How long each measured phase runs.");
   flags.Int("connections", &connections, "Concurrent client connections.");
   flags.Int("threads", &threads, "Client threads.");
+  flags.Int("series", &series, "Active series in a generated data set (0: the benchmark's default).");
+  flags.String("hours", &hours, "Hours of samples in a generated data set (0: the benchmark's default).");
   std::string out;
   auto parsed = flags.Parse(argc - 2, argv + 2, "ember-bench", &out);
   if (!parsed.ok()) {
@@ -51,6 +54,8 @@ int main(int argc, char** argv) {
   options.seconds = std::stod(seconds);
   options.connections = static_cast<int>(connections);
   options.threads = static_cast<int>(threads);
+  options.series = series;
+  options.hours = std::stod(hours);
   for (const auto& b : benchmarks) {
     if (b.name != name) continue;
     auto figures = b.run(options);
