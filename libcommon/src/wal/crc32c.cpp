@@ -1,6 +1,11 @@
 #include "ember/wal/crc32c.h"
 
 #include <array>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 namespace ember::wal {
 namespace {
@@ -22,9 +27,34 @@ constexpr std::array<std::array<uint32_t, 256>, 4> MakeTables() {
 
 constexpr auto kTables = MakeTables();
 
+#if defined(__x86_64__)
+// SSE4.2's crc32 instruction computes exactly this CRC, eight bytes a step:
+// several times faster than the tables, and the WAL checksums every byte.
+__attribute__((target("sse4.2"))) uint32_t ExtendHardware(uint32_t crc, std::string_view data) {
+  const char* p = data.data();
+  size_t n = data.size();
+  uint64_t c = ~crc;
+  while (n >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    c = _mm_crc32_u64(c, word);
+    p += 8;
+    n -= 8;
+  }
+  auto c32 = static_cast<uint32_t>(c);
+  while (n-- > 0) c32 = _mm_crc32_u8(c32, static_cast<unsigned char>(*p++));
+  return ~c32;
+}
+
+const bool kHaveHardware = [] {
+  __builtin_cpu_init();  // static initialisers may run before the runtime's own
+  return __builtin_cpu_supports("sse4.2") != 0;
+}();
+#endif
+
 }  // namespace
 
-uint32_t Crc32cExtend(uint32_t crc, std::string_view data) {
+uint32_t Crc32cExtendPortable(uint32_t crc, std::string_view data) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   size_t n = data.size();
   uint32_t c = ~crc;
@@ -38,6 +68,13 @@ uint32_t Crc32cExtend(uint32_t crc, std::string_view data) {
   }
   while (n-- > 0) c = (c >> 8) ^ kTables[0][(c ^ *p++) & 0xFF];
   return ~c;
+}
+
+uint32_t Crc32cExtend(uint32_t crc, std::string_view data) {
+#if defined(__x86_64__)
+  if (kHaveHardware) return ExtendHardware(crc, data);
+#endif
+  return Crc32cExtendPortable(crc, data);
 }
 
 }  // namespace ember::wal
