@@ -54,20 +54,29 @@ XorIterator XorChunk::Iterator() const { return XorIterator(bytes_); }
 
 // ---------------------------------------------------------------------------
 
-XorAppender::XorAppender() : bytes_(kHeaderBytes, '\0') {}
+XorAppender::XorAppender() : bytes_(kHeaderBytes, '\0') { bytes_.reserve(32); }
 
 void XorAppender::WriteBits(uint64_t bits, int count) {
-  // Most significant bit first, filling the low end of the last byte.
-  while (count > 0) {
-    if (free_bits_ == 0) {
-      bytes_.push_back('\0');
-      free_bits_ = 8;
-    }
+  // Most significant bit first: the rest of the last byte, then whole bytes,
+  // then the start of a new one.
+  if (count < 64) bits &= (uint64_t{1} << count) - 1;
+  // A head holds one open chunk per series: growing by a quarter instead of
+  // doubling keeps the unused tail of every buffer small.
+  if (bytes_.size() + 9 > bytes_.capacity()) bytes_.reserve(bytes_.capacity() + bytes_.capacity() / 4 + 16);
+  if (free_bits_ > 0) {
     const int take = count < free_bits_ ? count : free_bits_;
-    const uint64_t chunk = (bits >> (count - take)) & ((uint64_t{1} << take) - 1);
+    const auto chunk = static_cast<uint8_t>(bits >> (count - take));
     bytes_.back() = static_cast<char>(static_cast<uint8_t>(bytes_.back()) | (chunk << (free_bits_ - take)));
     free_bits_ -= take;
     count -= take;
+  }
+  while (count >= 8) {
+    count -= 8;
+    bytes_.push_back(static_cast<char>(static_cast<uint8_t>(bits >> count)));
+  }
+  if (count > 0) {
+    bytes_.push_back(static_cast<char>(static_cast<uint8_t>(bits << (8 - count))));
+    free_bits_ = 8 - count;
   }
 }
 

@@ -44,6 +44,13 @@ enum class Placement {
   kDuplicate,   // already stored with the same value: ignored
 };
 
+// A sample added to an Appender, waiting for its Commit; the series is pinned.
+struct PendingSample {
+  HeadSeries* series;
+  int64_t t;
+  double v;
+};
+
 // A chunk cut from the head, to be written to RocksDB.
 struct PersistJob {
   HeadSeries* series = nullptr;
@@ -79,6 +86,11 @@ class DbImpl {
   void RegisterPartitionLocked(HeadSeries& s, int64_t partition);
   void UpdateHeadMaxTime(int64_t t);
   int64_t MinValidTime() const;
+
+  // Appenders reuse the buffers of finished ones: a scrape's worth of
+  // pending samples then costs no allocation.
+  std::vector<PendingSample> TakeBuffer();
+  void ReturnBuffer(std::vector<PendingSample> buffer);
 
   // --- reading (querier.cpp) ---
   // Ids of the series matching `matchers` with data in partitions
@@ -118,6 +130,8 @@ class DbImpl {
   rocksdb::ColumnFamilyHandle* cf_tombstones_ = nullptr;
   std::unique_ptr<wal::Wal> wal_;
 
+  // Before the stripes: series point into it until they are destroyed.
+  SymbolTable symbols_;
   mutable SeriesStripes stripes_;
   LabelIndex index_;
   std::atomic<uint64_t> next_id_{1};
@@ -145,6 +159,9 @@ class DbImpl {
   std::condition_variable loop_cv_;
   bool stop_ = false;  // GUARDED_BY(loop_mu_)
   std::thread loop_;
+
+  std::mutex buffers_mu_;
+  std::vector<std::vector<PendingSample>> buffers_;  // GUARDED_BY(buffers_mu_)
 
   Db::WalReplayStatus replay_status_;
   std::atomic<bool> closed_{false};

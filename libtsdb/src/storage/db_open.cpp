@@ -64,14 +64,14 @@ Status DbImpl::Open() {
   db_options.keep_log_file_num = 3;
   db_options.max_total_wal_size = uint64_t{256} << 20;
   block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
-  auto family_options = [&](bool compress) {
+  auto family_options = [&](bool compress, size_t write_buffer_bytes) {
     rocksdb::ColumnFamilyOptions cf;
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = block_cache_;
     table.block_size = 32 << 10;
     table.format_version = 5;
     cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-    cf.write_buffer_size = 32 << 20;
+    cf.write_buffer_size = write_buffer_bytes;
     // Chunks are already dense; zstd over whole blocks still finds what is
     // shared between neighbouring chunks of a series.
     cf.compression = compress ? rocksdb::kZSTD : rocksdb::kLZ4Compression;
@@ -79,11 +79,13 @@ Status DbImpl::Open() {
     return cf;
   };
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, family_options(false)},
-      {kSeriesFamily, family_options(true)},
-      {kPostingsFamily, family_options(false)},
-      {kChunksFamily, family_options(true)},
-      {kTombstonesFamily, family_options(false)},
+      // Chunks are written all the time, the rest rarely; write buffers are
+      // memory held whatever the number of series, so they stay modest.
+      {rocksdb::kDefaultColumnFamilyName, family_options(false, 1 << 20)},
+      {kSeriesFamily, family_options(true, 4 << 20)},
+      {kPostingsFamily, family_options(false, 4 << 20)},
+      {kChunksFamily, family_options(true, 32 << 20)},
+      {kTombstonesFamily, family_options(false, 1 << 20)},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   EMBER_RETURN_IF_ERROR(
@@ -107,7 +109,7 @@ Status DbImpl::Open() {
         return Status::Corruption("tsdb: bad series entry in the index");
       }
       uint64_t hash = labels->Hash();
-      auto series = std::make_unique<HeadSeries>(id, hash, std::string(value));
+      auto series = std::make_unique<HeadSeries>(id, hash, *labels, symbols_);
       series->logged = true;
       series->persisted = true;
       auto& hs = stripes_.ForHash(hash);
@@ -186,7 +188,7 @@ Status DbImpl::Open() {
         auto& stripe = stripes_.ForId(ws.id);
         if (stripe.by_id.count(ws.id) != 0) continue;
         uint64_t hash = ws.labels.Hash();
-        auto series = std::make_unique<HeadSeries>(ws.id, hash, PackLabels(ws.labels));
+        auto series = std::make_unique<HeadSeries>(ws.id, hash, ws.labels, symbols_);
         series->loaded = true;
         series->logged = true;
         auto& hs = stripes_.ForHash(hash);
@@ -331,5 +333,28 @@ int64_t Db::MinTime() const { return impl_->LowestTime(); }
 int64_t Db::MaxTime() const { return impl_->head_max_t_.load(); }
 uint64_t Db::DiskBytes() const { return impl_->DiskBytes(); }
 Db::WalReplayStatus Db::WalReplay() const { return impl_->replay_status_; }
+Db::MemoryUsage Db::Memory() const {
+  MemoryUsage m;
+  if (impl_->rdb_ == nullptr) return m;
+  (void)impl_->rdb_->GetAggregatedIntProperty("rocksdb.cur-size-all-mem-tables", &m.memtables);
+  if (impl_->block_cache_) m.block_cache = impl_->block_cache_->GetUsage();
+  m.index = impl_->index_.MemoryBytes();
+  m.series = impl_->symbols_.MemoryBytes();
+  // Map nodes as libstdc++ lays them out, with an allocator header each.
+  constexpr uint64_t kIdNode = 48, kHashNode = 32, kBucket = 8, kMallocHeader = 16;
+  m.series += 2 * SeriesStripes::kStripes * (sizeof(SeriesStripes::Stripe));
+  for (size_t i = 0; i < SeriesStripes::kStripes; ++i) {
+    auto& stripe = impl_->stripes_.stripe(i);
+    std::lock_guard lock(stripe.mu);
+    m.series += stripe.by_id.bucket_count() * kBucket;
+    for (const auto& [id, s] : stripe.by_id) {
+      m.series += s->MemoryBytes() + kIdNode + kHashNode + 2 * kBucket;
+      if (s->chunk) m.chunks += s->chunk->MemoryBytes() + kMallocHeader;
+      for (const ClosedChunk& c : s->closed) m.chunks += c.chunk.MemoryBytes();
+      if (s->ooo) m.chunks += s->ooo->capacity() * sizeof(Sample) + kMallocHeader;
+    }
+  }
+  return m;
+}
 
 }  // namespace ember::tsdb

@@ -12,12 +12,6 @@
 
 namespace ember::tsdb {
 
-struct PendingSample {
-  HeadSeries* series;
-  int64_t t;
-  double v;
-};
-
 struct Appender::Pending {
   std::vector<PendingSample> samples;
 };
@@ -42,38 +36,36 @@ Status ValidateLabels(const Labels& labels) {
 Result<HeadSeries*> DbImpl::GetOrCreate(const Labels& labels, uint64_t hash, bool* created) {
   *created = false;
   auto& hs = stripes_.ForHash(hash);
-  std::string packed;
+  auto find = [&]() -> HeadSeries* {
+    auto it = hs.by_hash.find(hash);
+    if (it == hs.by_hash.end()) return nullptr;
+    for (HeadSeries* s = it->second; s != nullptr; s = s->next_in_hash) {
+      if (s->HasLabels(labels)) return s;
+    }
+    return nullptr;
+  };
   {
     std::lock_guard hlock(hs.mu);
-    auto it = hs.by_hash.find(hash);
-    if (it != hs.by_hash.end()) {
-      packed = PackLabels(labels);
-      for (HeadSeries* s = it->second; s != nullptr; s = s->next_in_hash) {
-        if (s->packed_labels == packed) {
-          auto lock = LockSeries(stripes_, s->id);
-          ++s->pins;
-          return s;
-        }
-      }
-    }
-  }
-  EMBER_RETURN_IF_ERROR(ValidateLabels(labels));
-  if (packed.empty()) packed = PackLabels(labels);
-  std::lock_guard hlock(hs.mu);
-  // Another appender may have created it meanwhile.
-  HeadSeries*& head = hs.by_hash[hash];
-  for (HeadSeries* s = head; s != nullptr; s = s->next_in_hash) {
-    if (s->packed_labels == packed) {
+    if (HeadSeries* s = find()) {
       auto lock = LockSeries(stripes_, s->id);
       ++s->pins;
       return s;
     }
   }
+  EMBER_RETURN_IF_ERROR(ValidateLabels(labels));
+  std::lock_guard hlock(hs.mu);
+  // Another appender may have created it meanwhile.
+  if (HeadSeries* s = find()) {
+    auto lock = LockSeries(stripes_, s->id);
+    ++s->pins;
+    return s;
+  }
   uint64_t id = next_id_.fetch_add(1);
-  auto series = std::make_unique<HeadSeries>(id, hash, std::move(packed));
+  auto series = std::make_unique<HeadSeries>(id, hash, labels, symbols_);
   HeadSeries* s = series.get();
   s->loaded = true;  // a new series has nothing stored
   s->pins = 1;
+  HeadSeries*& head = hs.by_hash[hash];
   s->next_in_hash = head;
   head = s;
   {
@@ -206,16 +198,16 @@ void DbImpl::ApplyLocked(HeadSeries& s, int64_t t, double v, Placement placement
   }
   if (s.chunk && (s.chunk->num_samples() >= options_.samples_per_chunk ||
                   PartitionOf(s.chunk_min_t, options_.partition_duration_ms) != partition)) {
-    s.closed.push_back({s.chunk_min_t, std::string(s.chunk->bytes())});
+    s.closed.push_back({s.chunk_min_t, std::move(*s.chunk)});
     s.chunk.reset();
     if (jobs != nullptr) jobs->push_back({&s, s.closed.back().min_t});
   }
   if (!s.chunk) {
-    s.chunk = std::make_unique<XorAppender>();
+    s.chunk = std::make_unique<HeadChunk>();
     s.chunk_min_t = t;
     metrics_.chunks_created.Inc();
   }
-  (void)s.chunk->Append(t, v);  // t > max_t was checked
+  s.chunk->Append(t, v);  // t > max_t was checked
   s.max_t = t;
   s.last_bits = std::bit_cast<uint64_t>(v);
 }
@@ -229,15 +221,16 @@ bool DbImpl::FindStoredLocked(const HeadSeries& s, int64_t t, uint64_t* bits) co
     return true;
   };
   if (s.ooo && find_in(*s.ooo)) return true;
-  auto find_in_xor = [&](std::string_view bytes) {
-    XorIterator it(bytes);
-    if (!it.Seek(t) || it.t() != t) return false;
-    *bits = std::bit_cast<uint64_t>(it.v());
-    return true;
-  };
-  if (s.chunk && s.chunk_min_t <= t && find_in_xor(s.chunk->bytes())) return true;
+  std::vector<Sample> head;
+  if (s.chunk && s.chunk_min_t <= t) (void)s.chunk->Decode(&head);
   for (const ClosedChunk& c : s.closed) {
-    if (c.min_t <= t && find_in_xor(c.bytes)) return true;
+    if (c.min_t <= t) (void)c.chunk.Decode(&head);
+  }
+  for (const Sample& x : head) {
+    if (x.t == t) {
+      *bits = std::bit_cast<uint64_t>(x.v);
+      return true;
+    }
   }
   // Late samples are rare: a look at the persisted chunks of t's partition
   // keeps one value per timestamp, as Prometheus does.
@@ -299,38 +292,33 @@ void DbImpl::EnsureLoadedLocked(HeadSeries& s) {
   s.persisted_max_t = s.max_t;
   s.last_bits = std::bit_cast<uint64_t>(samples.back().v);
   if (samples.size() < options_.samples_per_chunk && !s.chunk) {
-    s.chunk = std::make_unique<XorAppender>();
+    s.chunk = std::make_unique<HeadChunk>();
     s.chunk_min_t = samples.front().t;
-    for (const Sample& x : samples) (void)s.chunk->Append(x.t, x.v);
+    for (const Sample& x : samples) s.chunk->Append(x.t, x.v);
   }
 }
 
 void DbImpl::Persist(std::vector<PersistJob>& jobs) {
   if (jobs.empty()) return;
   rocksdb::WriteBatch batch;
-  std::vector<std::string> values(jobs.size());
   std::vector<Sample> samples;
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    PersistJob& job = jobs[i];
+  for (PersistJob& job : jobs) {
     HeadSeries& s = *job.series;
-    std::string bytes;
     bool persist_series = false;
+    samples.clear();
     {
       auto lock = LockSeries(stripes_, s.id);
       for (const ClosedChunk& c : s.closed) {
-        if (c.min_t == job.min_t) bytes = c.bytes;
+        if (c.min_t == job.min_t) (void)c.chunk.Decode(&samples);
       }
       persist_series = !s.persisted;
     }
-    if (bytes.empty()) continue;
-    samples.clear();
-    for (XorIterator it(bytes); it.Next();) samples.push_back({it.t(), it.v()});
     if (samples.empty()) continue;
     batch.Put(cf_chunks_,
               ChunkKey(PartitionOf(job.min_t, options_.partition_duration_ms), s.id, job.min_t,
                        ChunkKind::kInOrder),
               EncodeChunkValue(samples.data(), samples.size()));
-    if (persist_series) batch.Put(cf_series_, SeriesKey(s.id), s.packed_labels);
+    if (persist_series) batch.Put(cf_series_, SeriesKey(s.id), s.PackedLabels());
   }
   rocksdb::Status st = rdb_->Write(rocksdb::WriteOptions(), &batch);
   if (!st.ok()) {
@@ -356,10 +344,7 @@ Status DbImpl::WriteWal(std::vector<HeadSeries*>& new_series, const std::vector<
   if (!new_series.empty()) {
     std::vector<WalSeries> ws;
     ws.reserve(new_series.size());
-    for (HeadSeries* s : new_series) {
-      auto labels = UnpackLabels(s->packed_labels);
-      if (labels.ok()) ws.push_back({s->id, std::move(labels).value()});
-    }
+    for (HeadSeries* s : new_series) ws.push_back({s->id, s->GetLabels()});
     EncodeWalSeries(ws, &series_record);
     records.push_back(series_record);
   }
@@ -383,17 +368,40 @@ Status DbImpl::WriteWal(std::vector<HeadSeries*>& new_series, const std::vector<
 
 // --- Appender ----------------------------------------------------------------
 
-Appender::Appender(Db* db) : db_(db), pending_(std::make_unique<Pending>()) {}
+std::vector<PendingSample> DbImpl::TakeBuffer() {
+  std::lock_guard lock(buffers_mu_);
+  if (buffers_.empty()) return {};
+  std::vector<PendingSample> b = std::move(buffers_.back());
+  buffers_.pop_back();
+  return b;
+}
+
+void DbImpl::ReturnBuffer(std::vector<PendingSample> buffer) {
+  constexpr size_t kMaxBuffers = 64;
+  constexpr size_t kMaxKeptCapacity = size_t{1} << 16;
+  if (buffer.capacity() == 0 || buffer.capacity() > kMaxKeptCapacity) return;
+  buffer.clear();
+  std::lock_guard lock(buffers_mu_);
+  if (buffers_.size() < kMaxBuffers) buffers_.push_back(std::move(buffer));
+}
+
+Appender::Appender(Db* db) : db_(db), pending_(std::make_unique<Pending>()) {
+  pending_->samples = db->impl_->TakeBuffer();
+}
 Appender::Appender(Appender&&) noexcept = default;
 Appender& Appender::operator=(Appender&& other) noexcept {
   if (this != &other) {
     Rollback();
+    if (pending_) db_->impl_->ReturnBuffer(std::move(pending_->samples));
     db_ = other.db_;
     pending_ = std::move(other.pending_);
   }
   return *this;
 }
-Appender::~Appender() { Rollback(); }
+Appender::~Appender() {
+  Rollback();
+  if (pending_) db_->impl_->ReturnBuffer(std::move(pending_->samples));
+}
 
 size_t Appender::pending() const { return pending_ ? pending_->samples.size() : 0; }
 
@@ -442,9 +450,14 @@ Status Appender::Commit() {
   std::vector<HeadSeries*> new_series;
   std::vector<PersistJob> jobs;
   int64_t max_t = kMinTime;
+  std::unique_lock<std::mutex> lock;
+  size_t locked_stripe = SeriesStripes::kStripes;
   for (const PendingSample& p : pending_->samples) {
     HeadSeries& s = *p.series;
-    auto lock = LockSeries(db.stripes_, s.id);
+    if (const size_t stripe = SeriesStripes::StripeOf(s.id); stripe != locked_stripe) {
+      lock = LockSeries(db.stripes_, s.id);
+      locked_stripe = stripe;
+    }
     --s.pins;
     // Another appender may have committed to the series since Add checked.
     Result<Placement> placement = db.CheckLocked(s, p.t, p.v);
@@ -457,6 +470,7 @@ Status Appender::Commit() {
     (*placement == Placement::kOutOfOrder ? accepted_ooo : accepted).push_back({s.id, p.t, p.v});
     max_t = std::max(max_t, p.t);
   }
+  if (lock.owns_lock()) lock.unlock();
   pending_->samples.clear();
   if (accepted.empty() && accepted_ooo.empty()) return Status::Ok();
   db.UpdateHeadMaxTime(max_t);
@@ -465,7 +479,7 @@ Status Appender::Commit() {
   new_series.erase(std::unique(new_series.begin(), new_series.end()), new_series.end());
   EMBER_RETURN_IF_ERROR(db.WriteWal(new_series, accepted, accepted_ooo));
   for (HeadSeries* s : new_series) {
-    auto lock = LockSeries(db.stripes_, s->id);
+    auto series_lock = LockSeries(db.stripes_, s->id);
     s->logged = true;
   }
   db.Persist(jobs);

@@ -11,8 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ember/base/labels.h"
 #include "ember/tsdb/sample.h"
-#include "ember/tsdb/xor_chunk.h"
+#include "head_chunk.h"
+#include "symbol_table.h"
 
 namespace ember::tsdb {
 
@@ -20,16 +22,26 @@ namespace ember::tsdb {
 // read it from here until the write is done.
 struct ClosedChunk {
   int64_t min_t = 0;
-  std::string bytes;  // XOR chunk bytes
+  HeadChunk chunk;
 };
 
 struct HeadSeries {
-  HeadSeries(uint64_t id_in, uint64_t hash_in, std::string packed)
-      : id(id_in), hash(hash_in), packed_labels(std::move(packed)) {}
+  // Interns the labels in `symbols`; ReleaseLabels gives them back.
+  HeadSeries(uint64_t id_in, uint64_t hash_in, const Labels& labels, SymbolTable& symbols);
+  void ReleaseLabels(SymbolTable& symbols);
+
+  Labels GetLabels() const;
+  bool HasLabels(const Labels& labels) const;
+  // PackLabels form, the series family's value.
+  std::string PackedLabels() const;
+  // Bytes of this record and its label pointers, for statistics.
+  size_t MemoryBytes() const;
 
   const uint64_t id;
-  const uint64_t hash;                 // Labels::Hash()
-  const std::string packed_labels;     // PackLabels form, also the series family's value
+  const uint64_t hash;  // Labels::Hash()
+  // Name and value of each label, in order, as pointers into the symbol table.
+  const uint32_t num_labels;
+  std::unique_ptr<const std::string*[]> label_refs;
   HeadSeries* next_in_hash = nullptr;  // GUARDED_BY(hash stripe): same-hash chain
 
   // Appenders holding this series in pending samples; retention never
@@ -47,7 +59,7 @@ struct HeadSeries {
   // after a restart: WAL samples up to it are already stored.
   int64_t persisted_max_t = kMinTime;
   int64_t chunk_min_t = 0;                   // first sample of `chunk`
-  std::unique_ptr<XorAppender> chunk;        // the open in-order chunk; null when none
+  std::unique_ptr<HeadChunk> chunk;          // the open in-order chunk; null when none
   std::vector<ClosedChunk> closed;           // cut, not yet in RocksDB
   std::unique_ptr<std::vector<Sample>> ooo;  // out-of-order samples not in RocksDB, sorted by t
 };
@@ -67,7 +79,10 @@ class SeriesStripes {
     std::unordered_map<uint64_t, HeadSeries*> by_hash;  // GUARDED_BY(mu): head of a chain
   };
 
-  Stripe& ForId(uint64_t id) { return stripes_[id & (kStripes - 1)]; }
+  // Series created together (one target's) have neighbouring ids; groups of
+  // eight share a stripe so that a commit locks once per group.
+  static size_t StripeOf(uint64_t id) { return (id >> 3) & (kStripes - 1); }
+  Stripe& ForId(uint64_t id) { return stripes_[StripeOf(id)]; }
   HashStripe& ForHash(uint64_t hash) { return hash_stripes_[hash & (kStripes - 1)]; }
   Stripe& stripe(size_t i) { return stripes_[i]; }
 

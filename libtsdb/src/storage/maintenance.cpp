@@ -84,15 +84,15 @@ Status DbImpl::Checkpoint() {
       std::lock_guard l(stripe.mu);
       for (auto& [id, sp] : stripe.by_id) {
         HeadSeries& s = *sp;
-        if (!s.persisted) batch.Put(cf_series_, SeriesKey(s.id), s.packed_labels);
+        if (!s.persisted) batch.Put(cf_series_, SeriesKey(s.id), s.PackedLabels());
         if (!s.chunk && s.closed.empty() && !s.ooo) {
           if (!s.persisted) written.push_back({&s});
           continue;
         }
         Written w{&s};
-        auto put_in_order = [&](int64_t min_t, std::string_view bytes) {
+        auto put_in_order = [&](int64_t min_t, const HeadChunk& chunk) {
           samples.clear();
-          for (XorIterator it(bytes); it.Next();) samples.push_back({it.t(), it.v()});
+          (void)chunk.Decode(&samples);
           if (samples.empty()) return;
           batch.Put(
               cf_chunks_,
@@ -100,11 +100,11 @@ Status DbImpl::Checkpoint() {
               EncodeChunkValue(samples.data(), samples.size()));
         };
         for (const ClosedChunk& c : s.closed) {
-          put_in_order(c.min_t, c.bytes);
+          put_in_order(c.min_t, c.chunk);
           w.closed.push_back(c.min_t);
         }
         if (s.chunk) {
-          put_in_order(s.chunk_min_t, s.chunk->bytes());
+          put_in_order(s.chunk_min_t, *s.chunk);
           w.chunk_min_t = s.chunk_min_t;
           w.chunk_samples = s.chunk->num_samples();
           w.idle = s.max_t < idle_before;
@@ -289,8 +289,8 @@ Status DbImpl::DropPartitionsBefore(int64_t partition) {
       owned = std::move(it->second);
       stripe.by_id.erase(it);
     }
-    auto labels = UnpackLabels(owned->packed_labels);
-    if (labels.ok()) removed.emplace_back(id, std::move(labels).value());
+    removed.emplace_back(id, owned->GetLabels());
+    owned->ReleaseLabels(symbols_);
     batch.Delete(cf_series_, SeriesKey(id));
     batch.Delete(cf_tombstones_, SeriesKey(id));
     metrics_.series_removed.Inc();
@@ -421,26 +421,31 @@ Status DbImpl::CleanTombstones() {
       auto found = stripe.by_id.find(id);
       if (found != stripe.by_id.end()) {
         HeadSeries& s = *found->second;
-        auto rebuild = [&](std::string_view bytes, int64_t* min_t) -> std::unique_ptr<XorAppender> {
-          auto out = std::make_unique<XorAppender>();
-          for (XorIterator xi(bytes); xi.Next();) {
-            if (Deleted(intervals, xi.t())) continue;
-            if (out->num_samples() == 0) *min_t = xi.t();
-            (void)out->Append(xi.t(), xi.v());
+        // The chunk without the deleted samples; null when none is left.
+        auto rebuild = [&](const HeadChunk& chunk, int64_t* min_t) -> std::unique_ptr<HeadChunk> {
+          std::vector<Sample> all;
+          (void)chunk.Decode(&all);
+          auto out = std::make_unique<HeadChunk>();
+          for (const Sample& x : all) {
+            if (Deleted(intervals, x.t)) continue;
+            if (out->num_samples() == 0) *min_t = x.t;
+            out->Append(x.t, x.v);
           }
           return out->num_samples() == 0 ? nullptr : std::move(out);
         };
         if (s.chunk) {
           int64_t min_t = s.chunk_min_t;
-          s.chunk = rebuild(s.chunk->bytes(), &min_t);
+          s.chunk = rebuild(*s.chunk, &min_t);
           s.chunk_min_t = min_t;
         }
+        std::vector<ClosedChunk> kept_closed;
         for (ClosedChunk& c : s.closed) {
           int64_t min_t = c.min_t;
-          auto rebuilt = rebuild(c.bytes, &min_t);
-          c.bytes = rebuilt ? std::string(rebuilt->bytes()) : std::string();
+          auto rebuilt = rebuild(c.chunk, &min_t);
+          // The key stays: a persist job in flight looks the chunk up by it.
+          if (rebuilt) kept_closed.push_back({c.min_t, std::move(*rebuilt)});
         }
-        std::erase_if(s.closed, [](const ClosedChunk& c) { return c.bytes.empty(); });
+        s.closed = std::move(kept_closed);
         if (s.ooo) {
           std::erase_if(*s.ooo, [&](const Sample& x) { return Deleted(intervals, x.t); });
           if (s.ooo->empty()) s.ooo.reset();

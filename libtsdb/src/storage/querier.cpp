@@ -33,7 +33,7 @@ Result<Labels> DbImpl::LabelsOf(uint64_t id) const {
   std::lock_guard lock(stripe.mu);
   auto it = stripe.by_id.find(id);
   if (it == stripe.by_id.end()) return Status::NotFound("series " + std::to_string(id));
-  return UnpackLabels(it->second->packed_labels);
+  return it->second->GetLabels();
 }
 
 namespace {
@@ -63,7 +63,7 @@ Status DbImpl::ReadSeries(uint64_t id, int64_t mint, int64_t maxt, std::vector<S
   // Head first: a chunk leaves the head only after RocksDB holds it, so
   // reading RocksDB afterwards misses nothing (and what is read twice is
   // dropped by the merge).
-  std::vector<std::pair<int64_t, std::string>> head_chunks;
+  std::vector<std::pair<int64_t, HeadChunk>> head_chunks;
   std::vector<Sample> head_ooo;
   {
     auto& stripe = stripes_.ForId(id);
@@ -72,10 +72,10 @@ Status DbImpl::ReadSeries(uint64_t id, int64_t mint, int64_t maxt, std::vector<S
     if (found == stripe.by_id.end()) return Status::Ok();
     const HeadSeries& s = *found->second;
     for (const ClosedChunk& c : s.closed) {
-      if (c.min_t <= maxt) head_chunks.emplace_back(c.min_t, c.bytes);
+      if (c.min_t <= maxt) head_chunks.emplace_back(c.min_t, c.chunk);
     }
     if (s.chunk && s.chunk_min_t <= maxt && s.max_t >= mint) {
-      head_chunks.emplace_back(s.chunk_min_t, std::string(s.chunk->bytes()));
+      head_chunks.emplace_back(s.chunk_min_t, *s.chunk);
     }
     if (s.ooo) AppendInRange(*s.ooo, mint, maxt, &head_ooo);
   }
@@ -121,10 +121,10 @@ Status DbImpl::ReadSeries(uint64_t id, int64_t mint, int64_t maxt, std::vector<S
       }
     }
   }
-  for (auto& [min_t, bytes] : head_chunks) {
+  for (auto& [min_t, chunk] : head_chunks) {
     std::vector<Sample> run;
     decoded.clear();
-    for (XorIterator it(bytes); it.Next();) decoded.push_back({it.t(), it.v()});
+    EMBER_RETURN_IF_ERROR(chunk.Decode(&decoded));
     AppendInRange(decoded, mint, maxt, &run);
     if (!run.empty()) runs.emplace_back(min_t, std::move(run));
   }

@@ -262,6 +262,18 @@ class Db {
   // Bytes on disk: RocksDB files plus WAL segments.
   uint64_t DiskBytes() const;
 
+  // Memory the store holds, by part. RocksDB's share is bounded by its
+  // options whatever the number of series; the rest grows with the series.
+  // Walks every series: for statistics and benchmarks, not hot paths.
+  struct MemoryUsage {
+    uint64_t memtables = 0;    // RocksDB write buffers not yet flushed to tables
+    uint64_t block_cache = 0;  // RocksDB cached blocks, at most DbOptions::block_cache_bytes
+    uint64_t index = 0;        // the label index (an estimate of its allocations)
+    uint64_t series = 0;       // series records, labels and lookup maps
+    uint64_t chunks = 0;       // open and cut head chunks, out-of-order buffers
+  };
+  MemoryUsage Memory() const;
+
   // Whether the WAL replay at Open is finished (always true once Open
   // returned) and its progress, for /api/v1/status/walreplay.
   struct WalReplayStatus {

@@ -71,15 +71,17 @@ class XorAppender {
   // The encoded size so far, header included.
   size_t size_bytes() const { return bytes_.size(); }
   // The encoded bytes so far; the view is invalidated by the next Append.
-  std::string_view bytes() const { return bytes_; }
+  std::string_view bytes() const { return std::string_view(bytes_.data(), bytes_.size()); }
   // A copy of the chunk as it is now; appending more later does not change it.
-  XorChunk Chunk() const { return XorChunk(bytes_); }
+  XorChunk Chunk() const { return XorChunk(std::string(bytes())); }
 
  private:
   void WriteBits(uint64_t bits, int count);
   void WriteValue(double v);
 
-  std::string bytes_;
+  // A vector, not a string: libstdc++ strings always grow by doubling, and the
+  // head keeps one open chunk per series.
+  std::vector<char> bytes_;
   int free_bits_ = 0;  // unused low bits of bytes_.back()
   size_t num_samples_ = 0;
   int64_t t_ = 0;
