@@ -99,6 +99,12 @@ struct AppendReport {
   uint64_t rejected = 0;
   uint64_t rss_before = 0;
   uint64_t rss_after = 0;
+  uint64_t rocksdb_buffers = 0;
+  uint64_t heap_before = 0;
+  uint64_t heap_after = 0;
+  uint64_t index_bytes = 0;
+  uint64_t series_bytes = 0;
+  uint64_t chunk_bytes = 0;
   uint64_t head_series = 0;
   uint64_t head_chunks = 0;
   uint64_t digest = 0;
@@ -112,6 +118,7 @@ Result<AppendReport> AppendAndCrash(SeriesGenerator& gen, const std::string& dir
   for (size_t t = 0; t < refs.size(); ++t) refs[t].assign(gen.targets()[t].series.size(), tsdb::SeriesRef{});
   AppendReport report;
   report.rss_before = ResidentBytes();
+  report.heap_before = HeapInUseBytes();
   EMBER_ASSIGN_OR_RETURN(std::unique_ptr<tsdb::Db> db, tsdb::Db::Open(StoreOptions(dir), StoreLogger()));
 
   std::string first_error;
@@ -139,6 +146,12 @@ Result<AppendReport> AppendAndCrash(SeriesGenerator& gen, const std::string& dir
   report.wall = WallSeconds() - wall0;
   report.cpu = ProcessCpuSeconds() - cpu0;
   report.rss_after = ResidentBytes();
+  report.heap_after = HeapInUseBytes();
+  tsdb::Db::MemoryUsage rocks = db->Memory();
+  report.rocksdb_buffers = rocks.memtables + rocks.block_cache;
+  report.index_bytes = rocks.index;
+  report.series_bytes = rocks.series;
+  report.chunk_bytes = rocks.chunks;
   tsdb::HeadStats head = db->Head();
   report.head_series = head.num_series;
   report.head_chunks = head.num_chunks;
@@ -256,6 +269,12 @@ Result<EmberStoreFigures> MeasureEmberStore(SeriesGenerator& gen, const std::str
   f.rejected_samples = append.rejected;
   f.rss_before_open = append.rss_before;
   f.rss_after_append = append.rss_after;
+  f.rocksdb_buffers_after_append = append.rocksdb_buffers;
+  f.heap_before_open = append.heap_before;
+  f.heap_after_append = append.heap_after;
+  f.index_bytes = append.index_bytes;
+  f.series_bytes = append.series_bytes;
+  f.chunk_bytes = append.chunk_bytes;
   f.head_series_after_append = append.head_series;
   f.head_chunks_after_append = append.head_chunks;
   f.replay_seconds = restart.replay;

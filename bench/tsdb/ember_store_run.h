@@ -47,6 +47,15 @@ struct EmberStoreFigures {
   // VmRSS before Db::Open and after the last Commit.
   uint64_t rss_before_open = 0;
   uint64_t rss_after_append = 0;
+  // RocksDB's write buffers and block cache at that point: memory bounded by
+  // the store's options, not growing with the number of series.
+  uint64_t rocksdb_buffers_after_append = 0;
+  uint64_t heap_before_open = 0;
+  uint64_t heap_after_append = 0;
+  // The store's own account of its memory after the append (Db::Memory).
+  uint64_t index_bytes = 0;
+  uint64_t series_bytes = 0;
+  uint64_t chunk_bytes = 0;
   uint64_t head_series_after_append = 0;
   uint64_t head_chunks_after_append = 0;
 

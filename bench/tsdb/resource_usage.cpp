@@ -1,12 +1,34 @@
 #include "resource_usage.h"
 
+#include <malloc.h>
 #include <time.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 
+#ifdef EMBER_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
 namespace ember::bench {
+
+uint64_t HeapInUseBytes() {
+  // The programs link jemalloc (cmake/EmberDeps.cmake): its own count, after
+  // refreshing its statistics; glibc's when it is absent.
+#ifdef EMBER_HAVE_JEMALLOC
+  uint64_t epoch = 1;
+  size_t size = sizeof(epoch);
+  size_t allocated = 0;
+  size_t allocated_size = sizeof(allocated);
+  if (mallctl("epoch", &epoch, &size, &epoch, size) == 0 &&
+      mallctl("stats.allocated", &allocated, &allocated_size, nullptr, 0) == 0) {
+    return allocated;
+  }
+#endif
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
 
 uint64_t ResidentBytes() {
   FILE* f = std::fopen("/proc/self/status", "r");

@@ -10,6 +10,9 @@ namespace ember::bench {
 
 // VmRSS of this process in bytes, from /proc/self/status; 0 when unknown.
 uint64_t ResidentBytes();
+// Bytes the allocator has handed out and not had back (mallinfo2): what the
+// program holds, without the allocator's free lists.
+uint64_t HeapInUseBytes();
 
 // CPU time of every thread of this process (the store's background threads
 // included), in seconds.
