@@ -201,26 +201,33 @@ TEST_CASE("Db: chunks are cut and persisted; data survives restarts") {
   CHECK(db->MaxTime() == 1049 * 15000);
 }
 
-TEST_CASE("Db: a crashed process loses nothing it committed") {
-  TempDir dir;
-  auto options = TestOptions(dir.path());
-  Labels l{{"__name__", "c"}};
+// Appends `count` samples of `labels` (t = i s, v = i) in a child process that
+// exits without closing the store, as a crash would leave it; with a
+// checkpoint after sample `checkpoint_at` (none when negative).
+void AppendInCrashingChild(const DbOptions& options, const Labels& labels, int count, int checkpoint_at) {
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
     auto db = Db::Open(options, QuietLogger());
     if (!db.ok()) _exit(2);
-    for (int i = 0; i < 500; ++i) {
+    for (int i = 0; i < count; ++i) {
       auto app = (*db)->NewAppender();
-      if (!app.Add(l, int64_t{i} * 1000, i).ok() || !app.Commit().ok()) _exit(3);
-      if (i == 300 && !(*db)->RunMaintenance(true).ok()) _exit(4);
+      if (!app.Add(labels, int64_t{i} * 1000, i).ok() || !app.Commit().ok()) _exit(3);
+      if (i == checkpoint_at && !(*db)->RunMaintenance(true).ok()) _exit(4);
     }
-    _exit(0);  // no Close: the WAL has to bring the rest back
+    _exit(0);
   }
   int status = 0;
   REQUIRE(waitpid(pid, &status, 0) == pid);
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("Db: a crashed process loses nothing it committed") {
+  TempDir dir;
+  auto options = TestOptions(dir.path());
+  Labels l{{"__name__", "c"}};
+  AppendInCrashingChild(options, l, 500, 300);
   auto db = MustOpen(options);
   auto got = QueryAll(*db, kMinTime, kMaxTime)[l];
   REQUIRE(got.size() == 500);
@@ -231,20 +238,7 @@ TEST_CASE("Db: a torn WAL tail is cut with a warning") {
   TempDir dir;
   auto options = TestOptions(dir.path());
   Labels l{{"__name__", "c"}};
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    auto db = Db::Open(options, QuietLogger());
-    if (!db.ok()) _exit(2);
-    for (int i = 0; i < 10; ++i) {
-      auto app = (*db)->NewAppender();
-      if (!app.Add(l, int64_t{i} * 1000, i).ok() || !app.Commit().ok()) _exit(3);
-    }
-    _exit(0);
-  }
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  REQUIRE(WEXITSTATUS(status) == 0);
+  AppendInCrashingChild(options, l, 10, -1);
   // Cut the last record in half.
   std::string segment = dir.path() + "/wal/00000001";
   auto size = std::filesystem::file_size(segment);
