@@ -117,6 +117,7 @@ Result<AppendReport> AppendAndCrash(SeriesGenerator& gen, const std::string& dir
   std::vector<std::vector<tsdb::SeriesRef>> refs(gen.targets().size());
   for (size_t t = 0; t < refs.size(); ++t) refs[t].assign(gen.targets()[t].series.size(), tsdb::SeriesRef{});
   AppendReport report;
+  ReturnFreedMemory();
   report.rss_before = ResidentBytes();
   report.heap_before = HeapInUseBytes();
   EMBER_ASSIGN_OR_RETURN(std::unique_ptr<tsdb::Db> db, tsdb::Db::Open(StoreOptions(dir), StoreLogger()));
@@ -145,6 +146,7 @@ Result<AppendReport> AppendAndCrash(SeriesGenerator& gen, const std::string& dir
   }
   report.wall = WallSeconds() - wall0;
   report.cpu = ProcessCpuSeconds() - cpu0;
+  ReturnFreedMemory();
   report.rss_after = ResidentBytes();
   report.heap_after = HeapInUseBytes();
   tsdb::Db::MemoryUsage rocks = db->Memory();

@@ -30,6 +30,16 @@ uint64_t HeapInUseBytes() {
   return mi.uordblks + mi.hblkhd;
 }
 
+void ReturnFreedMemory() {
+#ifdef EMBER_HAVE_JEMALLOC
+  // MALLCTL_ARENAS_ALL: every arena gives its unused dirty pages back now
+  // rather than over the next ten seconds.
+  (void)mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
+#else
+  malloc_trim(0);
+#endif
+}
+
 uint64_t ResidentBytes() {
   FILE* f = std::fopen("/proc/self/status", "r");
   if (f == nullptr) return 0;

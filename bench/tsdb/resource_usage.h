@@ -10,6 +10,9 @@ namespace ember::bench {
 
 // VmRSS of this process in bytes, from /proc/self/status; 0 when unknown.
 uint64_t ResidentBytes();
+// Has the allocator give freed pages back to the system, as it does by itself
+// within seconds, so that ResidentBytes shows the steady state.
+void ReturnFreedMemory();
 // Bytes the allocator has handed out and not had back (mallinfo2): what the
 // program holds, without the allocator's free lists.
 uint64_t HeapInUseBytes();

@@ -113,9 +113,9 @@ Status DbImpl::Open() {
       series->logged = true;
       series->persisted = true;
       auto& hs = stripes_.ForHash(hash);
-      series->next_in_hash = hs.by_hash[hash];
-      hs.by_hash[hash] = series.get();
-      stripes_.ForId(id).by_id.emplace(id, std::move(series));
+      series->next_in_hash = hs.by_hash.Find(hash);
+      hs.by_hash.Upsert(hash, series.get());
+      stripes_.ForId(id).by_id.Upsert(id, series.release());
       index_.Add(id, *labels);
       max_id = std::max(max_id, id);
     }
@@ -131,10 +131,10 @@ Status DbImpl::Open() {
         return Status::Corruption("tsdb: bad partition entry in the index");
       }
       auto& stripe = stripes_.ForId(id);
-      auto found = stripe.by_id.find(id);
-      if (found == stripe.by_id.end()) continue;  // its series went with retention
+      HeadSeries* found = stripe.by_id.Find(id);
+      if (found == nullptr) continue;  // its series went with retention
       InsertSorted(&partitions_[partition], id);
-      found->second->newest_partition = std::max(found->second->newest_partition, partition);
+      found->newest_partition = std::max(found->newest_partition, partition);
     }
     EMBER_RETURN_IF_ERROR(FromRocks(it->status(), "reading partitions"));
     if (!partitions_.empty()) {
@@ -186,15 +186,15 @@ Status DbImpl::Open() {
       for (WalSeries& ws : series_buf) {
         next_id_ = std::max(next_id_.load(), ws.id + 1);
         auto& stripe = stripes_.ForId(ws.id);
-        if (stripe.by_id.count(ws.id) != 0) continue;
+        if (stripe.by_id.Find(ws.id) != nullptr) continue;
         uint64_t hash = ws.labels.Hash();
         auto series = std::make_unique<HeadSeries>(ws.id, hash, ws.labels, symbols_);
         series->loaded = true;
         series->logged = true;
         auto& hs = stripes_.ForHash(hash);
-        series->next_in_hash = hs.by_hash[hash];
-        hs.by_hash[hash] = series.get();
-        stripe.by_id.emplace(ws.id, std::move(series));
+        series->next_in_hash = hs.by_hash.Find(hash);
+        hs.by_hash.Upsert(hash, series.get());
+        stripe.by_id.Upsert(ws.id, series.release());
         index_.Add(ws.id, ws.labels);
         metrics_.series_created.Inc();
       }
@@ -206,12 +206,12 @@ Status DbImpl::Open() {
     std::vector<PersistJob> jobs;
     for (const WalSample& ws : samples_buf) {
       auto& stripe = stripes_.ForId(ws.id);
-      auto found = stripe.by_id.find(ws.id);
-      if (found == stripe.by_id.end()) {
+      HeadSeries* found = stripe.by_id.Find(ws.id);
+      if (found == nullptr) {
         metrics_.wal_unknown_series_samples.Inc();
         continue;
       }
-      HeadSeries& s = *found->second;
+      HeadSeries& s = *found;
       if (ws.t < lowest_valid_t_.load()) continue;  // dropped by retention since
       EnsureLoadedLocked(s);
       // In-order samples up to what RocksDB held at the crash were persisted
@@ -340,19 +340,22 @@ Db::MemoryUsage Db::Memory() const {
   if (impl_->block_cache_) m.block_cache = impl_->block_cache_->GetUsage();
   m.index = impl_->index_.MemoryBytes();
   m.series = impl_->symbols_.MemoryBytes();
-  // Map nodes as libstdc++ lays them out, with an allocator header each.
-  constexpr uint64_t kIdNode = 48, kHashNode = 32, kBucket = 8, kMallocHeader = 16;
-  m.series += 2 * SeriesStripes::kStripes * (sizeof(SeriesStripes::Stripe));
+  m.series += 2 * SeriesStripes::kStripes * sizeof(SeriesStripes::Stripe);
   for (size_t i = 0; i < SeriesStripes::kStripes; ++i) {
+    auto& hash_stripe = impl_->stripes_.hash_stripe(i);
+    {
+      std::lock_guard lock(hash_stripe.mu);
+      m.series += hash_stripe.by_hash.MemoryBytes();
+    }
     auto& stripe = impl_->stripes_.stripe(i);
     std::lock_guard lock(stripe.mu);
-    m.series += stripe.by_id.bucket_count() * kBucket;
-    for (const auto& [id, s] : stripe.by_id) {
-      m.series += s->MemoryBytes() + kIdNode + kHashNode + 2 * kBucket;
-      if (s->chunk) m.chunks += s->chunk->MemoryBytes() + kMallocHeader;
+    m.series += stripe.by_id.MemoryBytes();
+    stripe.by_id.ForEach([&](uint64_t, const HeadSeries* s) {
+      m.series += s->MemoryBytes();
+      if (s->chunk) m.chunks += s->chunk->MemoryBytes();
       for (const ClosedChunk& c : s->closed) m.chunks += c.chunk.MemoryBytes();
-      if (s->ooo) m.chunks += s->ooo->capacity() * sizeof(Sample) + kMallocHeader;
-    }
+      if (s->ooo) m.chunks += s->ooo->capacity() * sizeof(Sample) + 16;
+    });
   }
   return m;
 }

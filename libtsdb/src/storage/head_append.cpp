@@ -37,9 +37,7 @@ Result<HeadSeries*> DbImpl::GetOrCreate(const Labels& labels, uint64_t hash, boo
   *created = false;
   auto& hs = stripes_.ForHash(hash);
   auto find = [&]() -> HeadSeries* {
-    auto it = hs.by_hash.find(hash);
-    if (it == hs.by_hash.end()) return nullptr;
-    for (HeadSeries* s = it->second; s != nullptr; s = s->next_in_hash) {
+    for (HeadSeries* s = hs.by_hash.Find(hash); s != nullptr; s = s->next_in_hash) {
       if (s->HasLabels(labels)) return s;
     }
     return nullptr;
@@ -65,12 +63,11 @@ Result<HeadSeries*> DbImpl::GetOrCreate(const Labels& labels, uint64_t hash, boo
   HeadSeries* s = series.get();
   s->loaded = true;  // a new series has nothing stored
   s->pins = 1;
-  HeadSeries*& head = hs.by_hash[hash];
-  s->next_in_hash = head;
-  head = s;
+  s->next_in_hash = hs.by_hash.Find(hash);
+  hs.by_hash.Upsert(hash, s);
   {
     auto lock = LockSeries(stripes_, id);
-    stripes_.ForId(id).by_id.emplace(id, std::move(series));
+    stripes_.ForId(id).by_id.Upsert(id, series.release());
   }
   index_.Add(id, labels);
   metrics_.series_created.Inc();
@@ -82,10 +79,10 @@ Result<HeadSeries*> DbImpl::GetOrCreate(const Labels& labels, uint64_t hash, boo
 HeadSeries* DbImpl::PinById(uint64_t id) {
   auto& stripe = stripes_.ForId(id);
   std::lock_guard lock(stripe.mu);
-  auto it = stripe.by_id.find(id);
-  if (it == stripe.by_id.end()) return nullptr;
-  ++it->second->pins;
-  return it->second.get();
+  HeadSeries* s = stripe.by_id.Find(id);
+  if (s == nullptr) return nullptr;
+  ++s->pins;
+  return s;
 }
 
 void DbImpl::Unpin(HeadSeries* s) {
@@ -427,9 +424,8 @@ Result<SeriesRef> Appender::Add(SeriesRef ref, int64_t t, double v) {
   HeadSeries* s;
   {
     std::lock_guard lock(stripe.mu);
-    auto it = stripe.by_id.find(ref.id);
-    if (it == stripe.by_id.end()) return Status::NotFound("series " + std::to_string(ref.id) + " not found");
-    s = it->second.get();
+    s = stripe.by_id.Find(ref.id);
+    if (s == nullptr) return Status::NotFound("series " + std::to_string(ref.id) + " not found");
     Result<Placement> p = db.CheckLocked(*s, t, v);
     if (!p.ok()) return p.status();
     ++s->pins;

@@ -8,11 +8,11 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "ember/base/labels.h"
 #include "ember/tsdb/sample.h"
+#include "flat_map.h"
 #include "head_chunk.h"
 #include "symbol_table.h"
 
@@ -71,12 +71,16 @@ class SeriesStripes {
   static constexpr size_t kStripes = 1024;
 
   struct Stripe {
+    Stripe() = default;
+    ~Stripe() {
+      by_id.ForEach([](uint64_t, HeadSeries* s) { delete s; });
+    }
     std::mutex mu;
-    std::unordered_map<uint64_t, std::unique_ptr<HeadSeries>> by_id;  // GUARDED_BY(mu)
+    FlatMap by_id;  // GUARDED_BY(mu); owns its series
   };
   struct HashStripe {
     std::mutex mu;
-    std::unordered_map<uint64_t, HeadSeries*> by_hash;  // GUARDED_BY(mu): head of a chain
+    FlatMap by_hash;  // GUARDED_BY(mu): label hash -> first series of the same-hash chain
   };
 
   // Series created together (one target's) have neighbouring ids; groups of
@@ -85,6 +89,7 @@ class SeriesStripes {
   Stripe& ForId(uint64_t id) { return stripes_[StripeOf(id)]; }
   HashStripe& ForHash(uint64_t hash) { return hash_stripes_[hash & (kStripes - 1)]; }
   Stripe& stripe(size_t i) { return stripes_[i]; }
+  HashStripe& hash_stripe(size_t i) { return hash_stripes_[i]; }
 
  private:
   std::unique_ptr<Stripe[]> stripes_{new Stripe[kStripes]};

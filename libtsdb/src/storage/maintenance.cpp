@@ -82,12 +82,12 @@ Status DbImpl::Checkpoint() {
     auto& stripe = stripes_.stripe(i);
     {
       std::lock_guard l(stripe.mu);
-      for (auto& [id, sp] : stripe.by_id) {
+      stripe.by_id.ForEach([&](uint64_t, HeadSeries* sp) {
         HeadSeries& s = *sp;
         if (!s.persisted) batch.Put(cf_series_, SeriesKey(s.id), s.PackedLabels());
         if (!s.chunk && s.closed.empty() && !s.ooo) {
           if (!s.persisted) written.push_back({&s});
-          continue;
+          return;
         }
         Written w{&s};
         auto put_in_order = [&](int64_t min_t, const HeadChunk& chunk) {
@@ -127,7 +127,7 @@ Status DbImpl::Checkpoint() {
           }
         }
         written.push_back(std::move(w));
-      }
+      });
     }
     if (batch.GetDataSize() >= kBatchBytes || i + 1 == SeriesStripes::kStripes) result = flush();
   }
@@ -255,7 +255,7 @@ Status DbImpl::DropPartitionsBefore(int64_t partition) {
   for (size_t i = 0; i < SeriesStripes::kStripes; ++i) {
     auto& stripe = stripes_.stripe(i);
     std::lock_guard l(stripe.mu);
-    for (auto& [id, s] : stripe.by_id) {
+    stripe.by_id.ForEach([&](uint64_t id, HeadSeries* s) {
       // Head data of dropped partitions goes too (chunks never span one).
       if (s->chunk && s->chunk_min_t < cut) s->chunk.reset();
       std::erase_if(s->closed, [&](const ClosedChunk& c) { return c.min_t < cut; });
@@ -267,7 +267,7 @@ Status DbImpl::DropPartitionsBefore(int64_t partition) {
           !std::binary_search(alive.begin(), alive.end(), id)) {
         dead.emplace_back(id, s->hash);
       }
-    }
+    });
   }
   rocksdb::WriteBatch batch;
   std::vector<std::pair<uint64_t, Labels>> removed;
@@ -278,16 +278,26 @@ Status DbImpl::DropPartitionsBefore(int64_t partition) {
     std::unique_ptr<HeadSeries> owned;
     {
       std::lock_guard l(stripe.mu);
-      auto it = stripe.by_id.find(id);
-      if (it == stripe.by_id.end()) continue;
-      HeadSeries* s = it->second.get();
+      HeadSeries* s = stripe.by_id.Find(id);
+      if (s == nullptr) continue;
       if (s->chunk || !s->closed.empty() || s->ooo || s->pins != 0) continue;
-      HeadSeries** link = &hs.by_hash[hash];
-      while (*link != nullptr && *link != s) link = &(*link)->next_in_hash;
-      if (*link == s) *link = s->next_in_hash;
-      if (hs.by_hash[hash] == nullptr) hs.by_hash.erase(hash);
-      owned = std::move(it->second);
-      stripe.by_id.erase(it);
+      HeadSeries* head = hs.by_hash.Find(hash);
+      if (head == s) {
+        if (s->next_in_hash != nullptr) {
+          hs.by_hash.Upsert(hash, s->next_in_hash);
+        } else {
+          hs.by_hash.Erase(hash);
+        }
+      } else {
+        for (HeadSeries* p = head; p != nullptr; p = p->next_in_hash) {
+          if (p->next_in_hash == s) {
+            p->next_in_hash = s->next_in_hash;
+            break;
+          }
+        }
+      }
+      owned.reset(s);
+      stripe.by_id.Erase(id);
     }
     removed.emplace_back(id, owned->GetLabels());
     owned->ReleaseLabels(symbols_);
@@ -418,9 +428,8 @@ Status DbImpl::CleanTombstones() {
     {
       auto l = LockSeries(stripes_, id);
       auto& stripe = stripes_.ForId(id);
-      auto found = stripe.by_id.find(id);
-      if (found != stripe.by_id.end()) {
-        HeadSeries& s = *found->second;
+      if (HeadSeries* found = stripe.by_id.Find(id); found != nullptr) {
+        HeadSeries& s = *found;
         // The chunk without the deleted samples; null when none is left.
         auto rebuild = [&](const HeadChunk& chunk, int64_t* min_t) -> std::unique_ptr<HeadChunk> {
           std::vector<Sample> all;
@@ -500,7 +509,7 @@ HeadStats DbImpl::Head() const {
   for (size_t i = 0; i < SeriesStripes::kStripes; ++i) {
     auto& stripe = stripes_.stripe(i);
     std::lock_guard l(stripe.mu);
-    for (auto& [id, s] : stripe.by_id) {
+    stripe.by_id.ForEach([&](uint64_t, HeadSeries* s) {
       if (s->chunk) {
         ++h.num_series;
         h.min_time = std::min(h.min_time, s->chunk_min_t);
@@ -508,7 +517,7 @@ HeadStats DbImpl::Head() const {
       h.num_chunks += (s->chunk ? 1 : 0) + s->closed.size();
       for (const ClosedChunk& c : s->closed) h.min_time = std::min(h.min_time, c.min_t);
       if (s->ooo && !s->ooo->empty()) h.min_time = std::min(h.min_time, s->ooo->front().t);
-    }
+    });
   }
   return h;
 }

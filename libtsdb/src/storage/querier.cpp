@@ -31,9 +31,9 @@ Postings DbImpl::SelectIds(std::span<const Matcher> matchers, int64_t mint, int6
 Result<Labels> DbImpl::LabelsOf(uint64_t id) const {
   auto& stripe = stripes_.ForId(id);
   std::lock_guard lock(stripe.mu);
-  auto it = stripe.by_id.find(id);
-  if (it == stripe.by_id.end()) return Status::NotFound("series " + std::to_string(id));
-  return it->second->GetLabels();
+  const HeadSeries* s = stripe.by_id.Find(id);
+  if (s == nullptr) return Status::NotFound("series " + std::to_string(id));
+  return s->GetLabels();
 }
 
 namespace {
@@ -68,9 +68,9 @@ Status DbImpl::ReadSeries(uint64_t id, int64_t mint, int64_t maxt, std::vector<S
   {
     auto& stripe = stripes_.ForId(id);
     std::lock_guard lock(stripe.mu);
-    auto found = stripe.by_id.find(id);
-    if (found == stripe.by_id.end()) return Status::Ok();
-    const HeadSeries& s = *found->second;
+    const HeadSeries* found = stripe.by_id.Find(id);
+    if (found == nullptr) return Status::Ok();
+    const HeadSeries& s = *found;
     for (const ClosedChunk& c : s.closed) {
       if (c.min_t <= maxt) head_chunks.emplace_back(c.min_t, c.chunk);
     }
