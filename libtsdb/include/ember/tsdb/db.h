@@ -92,9 +92,10 @@ struct DbOptions {
 
   // WAL segment size and fsync policy. kNever still writes every committed
   // batch to the operating system before Commit returns, so it survives a
-  // `kill -9` of the process, not a power cut. Default: 128 MiB, kNever, as
-  // Prometheus (which does not fsync per write either).
-  uint64_t wal_segment_size_bytes = uint64_t{128} << 20;
+  // `kill -9` of the process, not a power cut, as with Prometheus (which does
+  // not fsync per write either). Replay reads a segment whole, so the size
+  // also bounds the memory replay borrows. Default: 32 MiB, kNever.
+  uint64_t wal_segment_size_bytes = uint64_t{32} << 20;
   wal::SyncMode wal_sync = wal::SyncMode::kNever;
 
   // How often the background thread runs maintenance (checkpoints, idle
