@@ -64,10 +64,10 @@ void XorAppender::WriteBits(uint64_t bits, int count) {
   // doubling keeps the unused tail of every buffer small.
   if (bytes_.size() + 9 > bytes_.capacity()) bytes_.reserve(bytes_.capacity() + bytes_.capacity() / 4 + 16);
   if (free_bits_ > 0) {
-    const int take = count < free_bits_ ? count : free_bits_;
+    const int take = count < free_bits_ ? count : static_cast<int>(free_bits_);
     const auto chunk = static_cast<uint8_t>(bits >> (count - take));
     bytes_.back() = static_cast<char>(static_cast<uint8_t>(bytes_.back()) | (chunk << (free_bits_ - take)));
-    free_bits_ -= take;
+    free_bits_ = static_cast<uint8_t>(free_bits_ - take);
     count -= take;
   }
   while (count >= 8) {
@@ -76,7 +76,7 @@ void XorAppender::WriteBits(uint64_t bits, int count) {
   }
   if (count > 0) {
     bytes_.push_back(static_cast<char>(static_cast<uint8_t>(bits << (8 - count))));
-    free_bits_ = 8 - count;
+    free_bits_ = static_cast<uint8_t>(8 - count);
   }
 }
 

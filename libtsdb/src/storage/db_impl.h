@@ -140,6 +140,9 @@ class DbImpl {
   std::atomic<int64_t> lowest_valid_t_{kMinTime};
   std::atomic<uint64_t> ooo_sequence_{1};
   std::atomic<bool> replaying_{false};
+  // During replay: the newest in-order sample RocksDB held for a series when
+  // it was read back; WAL samples up to it are already stored.
+  std::unordered_map<uint64_t, int64_t> replay_persisted_max_t_;
 
   // Which series have chunks in which partition.
   mutable std::shared_mutex partitions_mu_;

@@ -109,7 +109,7 @@ Status DbImpl::Open() {
         return Status::Corruption("tsdb: bad series entry in the index");
       }
       uint64_t hash = labels->Hash();
-      auto series = std::make_unique<HeadSeries>(id, hash, *labels, symbols_);
+      auto series = std::make_unique<HeadSeries>(id, *labels, symbols_);
       series->logged = true;
       series->persisted = true;
       auto& hs = stripes_.ForHash(hash);
@@ -188,7 +188,7 @@ Status DbImpl::Open() {
         auto& stripe = stripes_.ForId(ws.id);
         if (stripe.by_id.Find(ws.id) != nullptr) continue;
         uint64_t hash = ws.labels.Hash();
-        auto series = std::make_unique<HeadSeries>(ws.id, hash, ws.labels, symbols_);
+        auto series = std::make_unique<HeadSeries>(ws.id, ws.labels, symbols_);
         series->loaded = true;
         series->logged = true;
         auto& hs = stripes_.ForHash(hash);
@@ -217,7 +217,10 @@ Status DbImpl::Open() {
       // In-order samples up to what RocksDB held at the crash were persisted
       // with their chunk; out-of-order ones are persisted only by the
       // checkpoint that also removes their WAL segment.
-      if (in_order && ws.t <= s.persisted_max_t) continue;
+      if (in_order) {
+        auto persisted = replay_persisted_max_t_.find(s.id);
+        if (persisted != replay_persisted_max_t_.end() && ws.t <= persisted->second) continue;
+      }
       Result<Placement> p = CheckLocked(s, ws.t, ws.v);
       if (!p.ok()) continue;
       ApplyLocked(s, ws.t, ws.v, *p, &jobs);
@@ -234,6 +237,7 @@ Status DbImpl::Open() {
   Result<std::unique_ptr<wal::Wal>> wal =
       wal::Wal::Open(fs, wal_options, logger_.With({{"component", "wal"}}), replay);
   replaying_ = false;
+  replay_persisted_max_t_ = {};
   if (!wal.ok()) return wal.status().WithContext("tsdb: replaying the WAL");
   wal_ = std::move(wal).value();
   replay_status_.current_segment = wal_->CurrentSegment();

@@ -38,7 +38,7 @@ Result<HeadSeries*> DbImpl::GetOrCreate(const Labels& labels, uint64_t hash, boo
   auto& hs = stripes_.ForHash(hash);
   auto find = [&]() -> HeadSeries* {
     for (HeadSeries* s = hs.by_hash.Find(hash); s != nullptr; s = s->next_in_hash) {
-      if (s->HasLabels(labels)) return s;
+      if (s->HasLabels(labels, symbols_)) return s;
     }
     return nullptr;
   };
@@ -59,7 +59,7 @@ Result<HeadSeries*> DbImpl::GetOrCreate(const Labels& labels, uint64_t hash, boo
     return s;
   }
   uint64_t id = next_id_.fetch_add(1);
-  auto series = std::make_unique<HeadSeries>(id, hash, labels, symbols_);
+  auto series = std::make_unique<HeadSeries>(id, labels, symbols_);
   HeadSeries* s = series.get();
   s->loaded = true;  // a new series has nothing stored
   s->pins = 1;
@@ -286,7 +286,7 @@ void DbImpl::EnsureLoadedLocked(HeadSeries& s) {
     return;
   }
   s.max_t = samples.back().t;
-  s.persisted_max_t = s.max_t;
+  if (replaying_.load(std::memory_order_relaxed)) replay_persisted_max_t_[s.id] = s.max_t;
   s.last_bits = std::bit_cast<uint64_t>(samples.back().v);
   if (samples.size() < options_.samples_per_chunk && !s.chunk) {
     s.chunk = std::make_unique<HeadChunk>();
@@ -315,7 +315,7 @@ void DbImpl::Persist(std::vector<PersistJob>& jobs) {
               ChunkKey(PartitionOf(job.min_t, options_.partition_duration_ms), s.id, job.min_t,
                        ChunkKind::kInOrder),
               EncodeChunkValue(samples.data(), samples.size()));
-    if (persist_series) batch.Put(cf_series_, SeriesKey(s.id), s.PackedLabels());
+    if (persist_series) batch.Put(cf_series_, SeriesKey(s.id), s.PackedLabels(symbols_));
   }
   rocksdb::Status st = rdb_->Write(rocksdb::WriteOptions(), &batch);
   if (!st.ok()) {
@@ -341,7 +341,7 @@ Status DbImpl::WriteWal(std::vector<HeadSeries*>& new_series, const std::vector<
   if (!new_series.empty()) {
     std::vector<WalSeries> ws;
     ws.reserve(new_series.size());
-    for (HeadSeries* s : new_series) ws.push_back({s->id, s->GetLabels()});
+    for (HeadSeries* s : new_series) ws.push_back({s->id, s->GetLabels(symbols_)});
     EncodeWalSeries(ws, &series_record);
     records.push_back(series_record);
   }

@@ -2,10 +2,7 @@
 
 namespace ember::tsdb {
 
-void HeadChunk::Append(int64_t t, double v) {
-  if (num_samples() == 0) min_t_ = t;
-  (void)xor_.Append(t, v);
-}
+void HeadChunk::Append(int64_t t, double v) { (void)xor_.Append(t, v); }
 
 Status HeadChunk::Decode(std::vector<Sample>* out) const {
   XorIterator it(xor_.bytes());

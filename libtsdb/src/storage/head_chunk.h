@@ -21,7 +21,6 @@ class HeadChunk {
   void Append(int64_t t, double v);
 
   uint32_t num_samples() const { return static_cast<uint32_t>(xor_.num_samples()); }
-  int64_t min_t() const { return min_t_; }
   // Inline and heap bytes held, for statistics.
   size_t MemoryBytes() const;
 
@@ -30,7 +29,6 @@ class HeadChunk {
   Status Decode(std::vector<Sample>* out) const;
 
  private:
-  int64_t min_t_ = 0;
   XorAppender xor_;
 };
 

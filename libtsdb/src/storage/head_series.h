@@ -27,21 +27,20 @@ struct ClosedChunk {
 
 struct HeadSeries {
   // Interns the labels in `symbols`; ReleaseLabels gives them back.
-  HeadSeries(uint64_t id_in, uint64_t hash_in, const Labels& labels, SymbolTable& symbols);
+  HeadSeries(uint64_t id_in, const Labels& labels, SymbolTable& symbols);
   void ReleaseLabels(SymbolTable& symbols);
 
-  Labels GetLabels() const;
-  bool HasLabels(const Labels& labels) const;
+  Labels GetLabels(const SymbolTable& symbols) const;
+  bool HasLabels(const Labels& labels, const SymbolTable& symbols) const;
   // PackLabels form, the series family's value.
-  std::string PackedLabels() const;
-  // Bytes of this record and its label pointers, for statistics.
+  std::string PackedLabels(const SymbolTable& symbols) const;
+  // Bytes of this record and its label symbols, for statistics.
   size_t MemoryBytes() const;
 
   const uint64_t id;
-  const uint64_t hash;  // Labels::Hash()
-  // Name and value of each label, in order, as pointers into the symbol table.
+  // Name and value symbols of each label, in order.
   const uint32_t num_labels;
-  std::unique_ptr<const std::string*[]> label_refs;
+  std::unique_ptr<uint32_t[]> label_symbols;
   HeadSeries* next_in_hash = nullptr;  // GUARDED_BY(hash stripe): same-hash chain
 
   // Appenders holding this series in pending samples; retention never
@@ -55,12 +54,9 @@ struct HeadSeries {
   int64_t newest_partition = kMinTime;  // newest partition it is registered in
   int64_t max_t = kMinTime;             // newest in-order sample; kMinTime when none
   uint64_t last_bits = 0;               // value bits of the sample at max_t
-  // Newest in-order sample found in RocksDB when the series was loaded back
-  // after a restart: WAL samples up to it are already stored.
-  int64_t persisted_max_t = kMinTime;
-  int64_t chunk_min_t = 0;                   // first sample of `chunk`
-  std::unique_ptr<HeadChunk> chunk;          // the open in-order chunk; null when none
-  std::vector<ClosedChunk> closed;           // cut, not yet in RocksDB
+  int64_t chunk_min_t = 0;              // first sample of `chunk`
+  std::unique_ptr<HeadChunk> chunk;     // the open in-order chunk; null when none
+  std::vector<ClosedChunk> closed;      // cut, not yet in RocksDB
   std::unique_ptr<std::vector<Sample>> ooo;  // out-of-order samples not in RocksDB, sorted by t
 };
 

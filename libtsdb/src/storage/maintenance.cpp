@@ -84,7 +84,7 @@ Status DbImpl::Checkpoint() {
       std::lock_guard l(stripe.mu);
       stripe.by_id.ForEach([&](uint64_t, HeadSeries* sp) {
         HeadSeries& s = *sp;
-        if (!s.persisted) batch.Put(cf_series_, SeriesKey(s.id), s.PackedLabels());
+        if (!s.persisted) batch.Put(cf_series_, SeriesKey(s.id), s.PackedLabels(symbols_));
         if (!s.chunk && s.closed.empty() && !s.ooo) {
           if (!s.persisted) written.push_back({&s});
           return;
@@ -265,7 +265,7 @@ Status DbImpl::DropPartitionsBefore(int64_t partition) {
       }
       if (!s->chunk && s->closed.empty() && !s->ooo && s->pins == 0 &&
           !std::binary_search(alive.begin(), alive.end(), id)) {
-        dead.emplace_back(id, s->hash);
+        dead.emplace_back(id, s->GetLabels(symbols_).Hash());
       }
     });
   }
@@ -299,7 +299,7 @@ Status DbImpl::DropPartitionsBefore(int64_t partition) {
       owned.reset(s);
       stripe.by_id.Erase(id);
     }
-    removed.emplace_back(id, owned->GetLabels());
+    removed.emplace_back(id, owned->GetLabels(symbols_));
     owned->ReleaseLabels(symbols_);
     batch.Delete(cf_series_, SeriesKey(id));
     batch.Delete(cf_tombstones_, SeriesKey(id));

@@ -33,7 +33,7 @@ Result<Labels> DbImpl::LabelsOf(uint64_t id) const {
   std::lock_guard lock(stripe.mu);
   const HeadSeries* s = stripe.by_id.Find(id);
   if (s == nullptr) return Status::NotFound("series " + std::to_string(id));
-  return s->GetLabels();
+  return s->GetLabels(symbols_);
 }
 
 namespace {

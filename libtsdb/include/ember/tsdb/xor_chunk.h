@@ -82,12 +82,13 @@ class XorAppender {
   // A vector, not a string: libstdc++ strings always grow by doubling, and the
   // head keeps one open chunk per series.
   std::vector<char> bytes_;
-  int free_bits_ = 0;  // unused low bits of bytes_.back()
-  size_t num_samples_ = 0;
   int64_t t_ = 0;
   uint64_t t_delta_ = 0;  // as Prometheus: the last delta, wrapping like Go's uint64
   uint64_t v_bits_ = 0;
-  uint8_t leading_ = 0xff;  // 0xff: no leading/trailing-zero window yet
+  // Small types, packed after the wide ones: 56 bytes in all.
+  uint16_t num_samples_ = 0;  // at most kXorChunkMaxSamples
+  uint8_t free_bits_ = 0;     // unused low bits of bytes_.back()
+  uint8_t leading_ = 0xff;    // 0xff: no leading/trailing-zero window yet
   uint8_t trailing_ = 0;
 };
 
