@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -426,6 +427,72 @@ TEST_CASE("Db: concurrent appenders on shared series") {
   auto all = QueryAll(*db, kMinTime, kMaxTime);
   CHECK(all.size() == kSeries);
   for (auto& [l, s] : all) CHECK(s.size() == 50);
+}
+
+TEST_CASE("Db: appends, queries, checkpoints, retention and deletes at the same time") {
+  TempDir dir;
+  auto options = TestOptions(dir.path());
+  options.partition_duration_ms = kHour;
+  options.samples_per_chunk = 20;
+  options.retention_ms = 6 * kHour;
+  options.out_of_order_time_window_ms = 10 * kMinute;
+  auto db = MustOpen(options);
+  constexpr int kWriters = 2;
+  constexpr int kSeries = 100;
+  constexpr int kSteps = 3000;
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  // Built here: Catch's assertions (inside M) are not for other threads.
+  const std::vector<Matcher> some = {M(MatchType::kRegexMatch, "i", "1.*")};
+  const std::vector<Matcher> seven = {M(MatchType::kEqual, "i", "7")};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int step = 0; step < kSteps; ++step) {
+        auto app = db->NewAppender();
+        for (int i = w; i < kSeries; i += kWriters) {
+          const int64_t t = int64_t{step} * kMinute + (step % 7 == 0 ? -5 * kMinute : 0);
+          (void)app.Add(Labels{{"__name__", "m"}, {"i", std::to_string(i)}}, t, step);
+        }
+        if (!app.Commit().ok()) ++failures;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    while (!done) {
+      auto set = db->NewQuerier(kMinTime, kMaxTime).Select(some);
+      if (!set.ok()) {
+        ++failures;
+        continue;
+      }
+      while (set->Next()) {
+        auto s = set->samples();
+        for (size_t k = 1; k < s.size(); ++k) {
+          if (s[k - 1].t >= s[k].t) ++failures;
+        }
+      }
+      if (!set->status().ok()) ++failures;
+    }
+  });
+  threads.emplace_back([&] {
+    while (!done) {
+      if (!db->RunMaintenance(true).ok()) ++failures;
+      if (!db->DeleteSeries(seven, kMinTime, kMaxTime).ok()) ++failures;
+      if (!db->CleanTombstones().ok()) ++failures;
+    }
+  });
+  for (int w = 0; w < kWriters; ++w) threads[w].join();
+  done = true;
+  for (size_t k = kWriters; k < threads.size(); ++k) threads[k].join();
+  CHECK(failures == 0);
+  // Every series is there, in order, within the retention window.
+  auto all = QueryAll(*db, kMinTime, kMaxTime);
+  CHECK(all.size() >= kSeries - 1);
+  for (auto& [l, s] : all) {
+    for (size_t k = 1; k < s.size(); ++k) REQUIRE(s[k - 1].t < s[k].t);
+  }
+  db.reset();
+  CHECK(QueryAll(*MustOpen(options), kMinTime, kMaxTime) == all);
 }
 
 // --- property test: the store against a map, across restarts, crashes and retention ---
