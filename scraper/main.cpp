@@ -1,36 +1,11 @@
 // ember-scraper: does the job of the Prometheus server. main() wires the
 // components and owns their start and stop order.
-#include <cctype>
 #include <memory>
 
 #include "config/scraper_config.h"
 #include "ember/app/program.h"
 #include "ember/base/strings.h"
 #include "ember/tsdb/db.h"
-
-namespace {
-
-// Prometheus's byte sizes for --storage.tsdb.retention.size: a number and a
-// base-2 unit, "512MB" or "512MiB" alike.
-ember::Result<uint64_t> ParseByteSize(const std::string& text) {
-  size_t digits = 0;
-  while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) != 0)) ++digits;
-  std::string unit = text.substr(digits);
-  auto n = ember::ParseInt(text.substr(0, digits));
-  static const std::pair<const char*, int> kUnits[] = {
-      {"B", 0},   {"KB", 10},  {"KiB", 10}, {"MB", 20},  {"MiB", 20}, {"GB", 30}, {"GiB", 30},
-      {"TB", 40}, {"TiB", 40}, {"PB", 50},  {"PiB", 50}, {"EB", 60},  {"EiB", 60}};
-  if (n && *n >= 0) {
-    for (auto [name, shift] : kUnits) {
-      if (unit == name && (shift == 0 || static_cast<uint64_t>(*n) < (uint64_t{1} << (63 - shift)))) {
-        return static_cast<uint64_t>(*n) << shift;
-      }
-    }
-  }
-  return ember::Status::InvalidArgument("invalid byte size \"" + text + "\"");
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace ember;
@@ -60,12 +35,13 @@ int main(int argc, char** argv) {
   tsdb::DbOptions db_options;
   db_options.dir = tsdb_path;
   if (!retention_size.empty()) {
-    auto bytes = ParseByteSize(retention_size);
-    if (!bytes.ok()) {
-      logger.Error("Invalid flag", {{"flag", "storage.tsdb.retention.size"}, {"err", bytes.status()}});
+    auto bytes = ParseBase2Bytes(retention_size);
+    if (!bytes || *bytes < 0) {
+      logger.Error("Invalid flag", {{"flag", "storage.tsdb.retention.size"},
+                                    {"err", "invalid byte size \"" + retention_size + "\""}});
       return 1;
     }
-    db_options.retention_bytes = *bytes;
+    db_options.retention_bytes = static_cast<uint64_t>(*bytes);
     db_options.retention_ms = 0;
   }
   if (!retention_time.empty()) {

@@ -44,20 +44,7 @@ void DecodeGlobal(config::FieldReader& r, GlobalConfig& g) {
   r.Field("query_log_file", &g.query_log_file);
   r.Field("scrape_failure_log_file", &g.scrape_failure_log_file);
   r.Parse("body_size_limit", [&](const std::string& text) -> Status {
-    // Prometheus reads sizes in base-2 units whichever spelling is used: "10MB" and "10MiB" alike.
-    static const std::pair<std::string_view, int64_t> kUnits[] = {
-        {"KiB", 1LL << 10}, {"MiB", 1LL << 20}, {"GiB", 1LL << 30},
-        {"TiB", 1LL << 40}, {"KB", 1LL << 10},  {"MB", 1LL << 20},
-        {"GB", 1LL << 30},  {"TB", 1LL << 40},  {"B", 1}};
-    for (const auto& [unit, mult] : kUnits) {
-      if (text.size() > unit.size() && text.ends_with(unit)) {
-        auto n = ParseInt(std::string_view(text).substr(0, text.size() - unit.size()));
-        if (!n) break;
-        g.body_size_limit = *n * mult;
-        return Status::Ok();
-      }
-    }
-    auto n = ParseInt(text);
+    auto n = ParseBase2Bytes(text);
     if (!n) return Status::InvalidArgument("invalid body_size_limit \"" + text + "\"");
     g.body_size_limit = *n;
     return Status::Ok();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <utility>
 
 namespace ember {
 namespace {
@@ -246,6 +247,25 @@ std::optional<int64_t> ParseInt(std::string_view s) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
   return v;
+}
+
+std::optional<int64_t> ParseBase2Bytes(std::string_view s) {
+  static constexpr std::pair<std::string_view, int> kUnits[] = {
+      {"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}, {"PiB", 50}, {"EiB", 60}, {"KB", 10},
+      {"MB", 20},  {"GB", 30},  {"TB", 40},  {"PB", 50},  {"EB", 60},  {"B", 0}};
+  int shift = 0;
+  for (const auto& [unit, unit_shift] : kUnits) {
+    if (s.size() > unit.size() && s.ends_with(unit)) {
+      s.remove_suffix(unit.size());
+      shift = unit_shift;
+      break;
+    }
+  }
+  std::optional<int64_t> n = ParseInt(s);
+  if (!n) return std::nullopt;
+  const int64_t limit = std::numeric_limits<int64_t>::max() >> shift;
+  if (*n > limit || *n < -limit) return std::nullopt;
+  return *n * (int64_t{1} << shift);
 }
 
 }  // namespace ember

@@ -51,6 +51,20 @@ TEST_CASE("ParseFloat accepts what Go's ParseFloat accepts") {
   CHECK_FALSE(ParseFloat("0x1"));
 }
 
+TEST_CASE("ParseBase2Bytes reads sizes in powers of 1024 whichever unit spelling") {
+  CHECK(ParseBase2Bytes("512MB").value() == 512LL << 20);
+  CHECK(ParseBase2Bytes("512MiB").value() == 512LL << 20);
+  CHECK(ParseBase2Bytes("1KB").value() == 1024);
+  CHECK(ParseBase2Bytes("3B").value() == 3);
+  CHECK(ParseBase2Bytes("100").value() == 100);
+  CHECK(ParseBase2Bytes("7EB").value() == 7LL << 60);
+  CHECK_FALSE(ParseBase2Bytes("8EB"));  // past int64
+  CHECK_FALSE(ParseBase2Bytes("MB"));
+  CHECK_FALSE(ParseBase2Bytes("1.5GB"));
+  CHECK_FALSE(ParseBase2Bytes("12 MB"));
+  CHECK_FALSE(ParseBase2Bytes("10mb"));
+}
+
 TEST_CASE("ParseInt, Split, TrimSpace, ConstantTimeEquals") {
   CHECK(ParseInt("-42").value() == -42);
   CHECK(ParseInt("+7").value() == 7);
