@@ -11,6 +11,7 @@
 
 #include "ember/base/file_system.h"
 #include "ember/base/status.h"
+#include "ember/wal/wal_reader.h"
 
 namespace ember::wal {
 
@@ -44,10 +45,5 @@ struct ScanResult {
 // Calls `fn` with each good record of `data` in order, until the data ends,
 // a bad record is met or `fn` fails. Views passed to `fn` point into `data`.
 ScanResult ScanSegment(std::string_view data, const std::function<Status(std::string_view)>& fn);
-
-// The segment numbers in `dir`, ascending; other names are ignored. An absent
-// directory has none. Corruption when the numbers are not consecutive (a
-// segment in the middle is missing).
-Result<std::vector<uint32_t>> ListSegments(FileSystem& fs, const std::string& dir);
 
 }  // namespace ember::wal

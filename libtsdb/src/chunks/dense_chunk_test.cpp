@@ -1,7 +1,6 @@
 #include "dense_chunk.h"
 
 #include <bit>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -542,7 +541,8 @@ TEST_CASE("realistic series: bytes per sample against XOR chunks") {
   std::printf("%-38s %8s %8s\n", "series (120 samples, 15 s)", "dense", "xor");
   double total_dense = 0;
   double total_xor = 0;
-  for (const Realistic& r : RealisticSeries(n)) {
+  const std::vector<Realistic> all = RealisticSeries(n);
+  for (const Realistic& r : all) {
     INFO(r.name);
     const std::string dense = CheckRoundTrip(r.samples);
     const std::string xor_bytes = XorBytes(r.samples);
@@ -554,39 +554,8 @@ TEST_CASE("realistic series: bytes per sample against XOR chunks") {
     total_dense += static_cast<double>(dense.size());
     total_xor += static_cast<double>(xor_bytes.size());
   }
-  std::printf("%-38s %8.3f %8.3f\n", "all", total_dense / n / static_cast<double>(RealisticSeries(n).size()),
-              total_xor / n / static_cast<double>(RealisticSeries(n).size()));
-}
-
-// Run with: dense_chunk_test "[bench]"
-TEST_CASE("decode speed", "[.][bench]") {
-  std::vector<std::string> chunks;
-  size_t samples = 0;
-  for (const Realistic& r : RealisticSeries(120)) {
-    chunks.push_back(EncodeDenseChunk(r.samples));
-    samples += r.samples.size();
-  }
-  std::vector<Sample> out;
-  out.reserve(200);
-  const auto start = std::chrono::steady_clock::now();
-  constexpr int kRounds = 20000;
-  for (int round = 0; round < kRounds; ++round) {
-    for (const std::string& c : chunks) {
-      out.clear();
-      REQUIRE(DecodeDenseChunk(c, &out).ok());
-    }
-  }
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  std::printf("decode: %.1f M samples/s\n", static_cast<double>(samples) * kRounds / elapsed.count() / 1e6);
-  const auto encode_start = std::chrono::steady_clock::now();
-  constexpr int kEncodeRounds = 500;
-  size_t bytes = 0;
-  for (int round = 0; round < kEncodeRounds; ++round) {
-    for (const Realistic& r : RealisticSeries(120)) bytes += EncodeDenseChunk(r.samples).size();
-  }
-  const std::chrono::duration<double> encode_elapsed = std::chrono::steady_clock::now() - encode_start;
-  std::printf("encode (with generation): %.2f M samples/s (%zu bytes)\n",
-              static_cast<double>(samples) * kEncodeRounds / encode_elapsed.count() / 1e6, bytes);
+  const double samples = static_cast<double>(n * all.size());
+  std::printf("%-38s %8.3f %8.3f\n", "all", total_dense / samples, total_xor / samples);
 }
 
 }  // namespace

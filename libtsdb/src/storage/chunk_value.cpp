@@ -1,36 +1,36 @@
-// Chunk values: the dense encoding at rest, XOR accepted when reading.
+// Chunk values: a format byte and a dense chunk.
 #include "../chunks/dense_chunk.h"
-#include "ember/tsdb/xor_chunk.h"
-#include "encoding.h"
 #include "keys.h"
 
 namespace ember::tsdb {
 
 std::string EncodeChunkValue(const Sample* samples, size_t n) {
-  std::string out;
-  out.push_back(static_cast<char>(ChunkFormat::kDense));
-  PutUvarint(&out, static_cast<uint64_t>(samples[n - 1].t) - static_cast<uint64_t>(samples[0].t));
-  PutUvarint(&out, n);
+  std::string out(1, static_cast<char>(ChunkFormat::kDense));
   out += EncodeDenseChunk(std::span<const Sample>(samples, n));
   return out;
+}
+
+Status ParseChunkValue(std::string_view value, int64_t min_t, ChunkValueHeader* out) {
+  if (value.empty() || static_cast<ChunkFormat>(value[0]) != ChunkFormat::kDense) {
+    return Status::Corruption(value.empty() ? "chunk value: empty"
+                                            : "chunk value: unknown format " +
+                                                  std::to_string(static_cast<uint8_t>(value[0])));
+  }
+  const std::string_view payload = value.substr(1);
+  EMBER_ASSIGN_OR_RETURN(size_t n, DenseChunkNumSamples(payload));
+  EMBER_ASSIGN_OR_RETURN(int64_t first, DenseChunkMinTime(payload));
+  EMBER_ASSIGN_OR_RETURN(int64_t last, DenseChunkMaxTime(payload));
+  if (first != min_t) return Status::Corruption("chunk value: first time differs from its key's");
+  out->max_t = last;
+  out->num_samples = static_cast<uint32_t>(n);
+  out->payload = payload;
+  return Status::Ok();
 }
 
 Status DecodeChunkValue(std::string_view value, int64_t min_t, std::vector<Sample>* out) {
   ChunkValueHeader h;
   EMBER_RETURN_IF_ERROR(ParseChunkValue(value, min_t, &h));
-  size_t before = out->size();
-  if (h.format == ChunkFormat::kDense) {
-    EMBER_RETURN_IF_ERROR(DecodeDenseChunk(h.payload, out));
-  } else {
-    XorIterator it(h.payload);
-    while (it.Next()) out->push_back({it.t(), it.v()});
-    EMBER_RETURN_IF_ERROR(it.status());
-  }
-  if (out->size() - before != h.num_samples) {
-    return Status::Corruption("chunk value: holds " + std::to_string(out->size() - before) +
-                              " samples, header says " + std::to_string(h.num_samples));
-  }
-  return Status::Ok();
+  return DecodeDenseChunk(h.payload, out);
 }
 
 }  // namespace ember::tsdb

@@ -79,6 +79,11 @@ class DbImpl {
   bool FindStoredLocked(const HeadSeries& s, int64_t t, uint64_t* bits) const;
   // Reads a series' newest in-order chunk back from RocksDB after a restart.
   void EnsureLoadedLocked(HeadSeries& s);
+  // The key of series `id`'s in-order chunk whose first sample is at min_t
+  // (a chunk is keyed by its first sample, whatever deletes did to it).
+  std::string InOrderChunkKey(uint64_t id, int64_t min_t) const {
+    return ChunkKey(PartitionOf(min_t, options_.partition_duration_ms), id, min_t, ChunkKind::kInOrder);
+  }
   // Writes cut chunks to RocksDB and drops them from the head.
   void Persist(std::vector<PersistJob>& jobs);
   Status WriteWal(std::vector<HeadSeries*>& new_series, const std::vector<WalSample>& samples,
@@ -112,7 +117,10 @@ class DbImpl {
   HeadStats Head() const;
   uint64_t DiskBytes() const;
   uint64_t WalBytes() const;
+  uint64_t IndexBytes() const;
+  // The oldest sample stored: in RocksDB's oldest partition or in the head.
   int64_t LowestTime() const;
+  int64_t LowestPersistedTime() const;
   void MaintenanceLoop();
 
   const DbOptions options_;

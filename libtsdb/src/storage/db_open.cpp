@@ -137,8 +137,18 @@ Status DbImpl::Open() {
       found->newest_partition = std::max(found->newest_partition, partition);
     }
     EMBER_RETURN_IF_ERROR(FromRocks(it->status(), "reading partitions"));
-    if (!partitions_.empty()) {
-      lowest_valid_t_ = partitions_.begin()->first * options_.partition_duration_ms;
+  }
+  // Retention's cut, so that what it dropped is not appended again (nor
+  // brought back from the WAL).
+  {
+    std::string value;
+    rocksdb::Status st = rdb_->Get(rocksdb::ReadOptions(), cf_default_, kRetentionCutKey, &value);
+    if (!st.IsNotFound()) {
+      EMBER_RETURN_IF_ERROR(FromRocks(st, "reading the retention cut"));
+      size_t pos = 0;
+      uint64_t cut;
+      if (!GetFixed64BE(value, &pos, &cut)) return Status::Corruption("tsdb: bad retention cut in the index");
+      lowest_valid_t_ = FromOrderedTime(cut);
     }
   }
   // Tombstones.
@@ -232,6 +242,12 @@ Status DbImpl::Open() {
   };
   wal::WalOptions wal_options;
   wal_options.dir = JoinPath(options_.dir, "wal");
+  EMBER_ASSIGN_OR_RETURN(std::vector<uint32_t> segments, wal::ListSegments(fs, wal_options.dir));
+  if (!segments.empty()) {
+    replay_status_.min_segment = segments.front();
+    replay_status_.max_segment = segments.back();
+    replay_status_.current_segment = segments.back();
+  }
   wal_options.segment_size_bytes = options_.wal_segment_size_bytes;
   wal_options.sync = options_.wal_sync;
   Result<std::unique_ptr<wal::Wal>> wal =
@@ -240,9 +256,6 @@ Status DbImpl::Open() {
   replay_persisted_max_t_ = {};
   if (!wal.ok()) return wal.status().WithContext("tsdb: replaying the WAL");
   wal_ = std::move(wal).value();
-  replay_status_.current_segment = wal_->CurrentSegment();
-  replay_status_.max_segment = wal_->CurrentSegment();
-  replay_status_.min_segment = wal_->CurrentSegment();
   metrics_.wal_segment_current.Set(wal_->CurrentSegment());
   metrics_.head_series.Set(0);
   for (size_t i = 0; i < SeriesStripes::kStripes; ++i) {

@@ -230,6 +230,10 @@ TEST_CASE("Db: a crashed process loses nothing it committed") {
   Labels l{{"__name__", "c"}};
   AppendInCrashingChild(options, l, 500, 300);
   auto db = MustOpen(options);
+  // The checkpoint at 300 started segment 2 and removed segment 1.
+  CHECK(db->WalReplay().min_segment == 2);
+  CHECK(db->WalReplay().max_segment == 2);
+  CHECK(db->WalReplay().current_segment == 2);
   auto got = QueryAll(*db, kMinTime, kMaxTime)[l];
   REQUIRE(got.size() == 500);
   for (int i = 0; i < 500; ++i) CHECK(got[i] == Sample{int64_t{i} * 1000, static_cast<double>(i)});
@@ -322,6 +326,43 @@ TEST_CASE("Db: time retention drops whole old partitions and their series") {
   db.reset();
   auto reopened = MustOpen(options);
   CHECK(QueryAll(*reopened, kMinTime, kMaxTime) == all);
+}
+
+TEST_CASE("Db: what retention dropped stays out of bounds after a restart, late-sample window or not") {
+  TempDir dir;
+  auto options = TestOptions(dir.path());
+  options.retention_ms = 24 * kHour;
+  options.out_of_order_time_window_ms = 30 * 24 * kHour;
+  Labels l{{"__name__", "m"}};
+  {
+    auto db = MustOpen(options);
+    for (int64_t t = 0; t <= 48 * kHour; t += kHour) REQUIRE(AddOne(*db, l, t, 1).ok());
+    REQUIRE(db->RunMaintenance(true).ok());
+    CHECK(AddOne(*db, l, 20 * kHour + 1, 1).message() == kErrTooOldSample);
+    // Inside the window and after the cut: late but fine.
+    CHECK(AddOne(*db, l, 30 * kHour + 1, 1).ok());
+  }
+  auto db = MustOpen(options);
+  CHECK(AddOne(*db, l, 20 * kHour + 2, 1).message() == kErrTooOldSample);
+  CHECK(AddOne(*db, l, 30 * kHour + 2, 1).ok());
+  CHECK(QueryAll(*db, kMinTime, kMaxTime)[l].front().t == 24 * kHour);
+}
+
+TEST_CASE("Db: late samples older than everything stored are accepted before and after a restart") {
+  TempDir dir;
+  auto options = TestOptions(dir.path());
+  options.out_of_order_time_window_ms = 30 * 24 * kHour;
+  Labels l{{"__name__", "m"}};
+  {
+    auto db = MustOpen(options);
+    REQUIRE(AddOne(*db, l, 48 * kHour, 1).ok());
+    CHECK(AddOne(*db, l, 20 * kHour, 2).ok());
+  }
+  auto db = MustOpen(options);
+  // Only retention sets a floor; the oldest partition does not.
+  CHECK(AddOne(*db, l, 10 * kHour, 3).ok());
+  CHECK(QueryAll(*db, kMinTime, kMaxTime)[l] ==
+        std::vector<Sample>{{10 * kHour, 3}, {20 * kHour, 2}, {48 * kHour, 1}});
 }
 
 TEST_CASE("Db: size retention drops the oldest partitions") {

@@ -78,6 +78,11 @@ TEST_CASE("encoding: chunk values round trip and report their span") {
   CHECK(back == s);
   std::vector<Sample> bad;
   CHECK_FALSE(DecodeChunkValue(v.substr(0, v.size() - 1), 1000, &bad).ok());
+  // A value under another key's time, or of an unknown format, is damage.
+  CHECK(ParseChunkValue(v, 999, &h).code() == StatusCode::kCorruption);
+  std::string other = v;
+  other[0] = 0;
+  CHECK(ParseChunkValue(other, 1000, &h).code() == StatusCode::kCorruption);
 }
 
 }  // namespace

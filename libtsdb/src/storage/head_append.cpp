@@ -299,6 +299,7 @@ void DbImpl::Persist(std::vector<PersistJob>& jobs) {
   if (jobs.empty()) return;
   rocksdb::WriteBatch batch;
   std::vector<Sample> samples;
+  size_t chunks = 0;
   for (PersistJob& job : jobs) {
     HeadSeries& s = *job.series;
     bool persist_series = false;
@@ -311,10 +312,9 @@ void DbImpl::Persist(std::vector<PersistJob>& jobs) {
       persist_series = !s.persisted;
     }
     if (samples.empty()) continue;
-    batch.Put(cf_chunks_,
-              ChunkKey(PartitionOf(job.min_t, options_.partition_duration_ms), s.id, job.min_t,
-                       ChunkKind::kInOrder),
+    batch.Put(cf_chunks_, InOrderChunkKey(s.id, samples.front().t),
               EncodeChunkValue(samples.data(), samples.size()));
+    ++chunks;
     if (persist_series) batch.Put(cf_series_, SeriesKey(s.id), s.PackedLabels(symbols_));
   }
   rocksdb::Status st = rdb_->Write(rocksdb::WriteOptions(), &batch);
@@ -325,7 +325,7 @@ void DbImpl::Persist(std::vector<PersistJob>& jobs) {
     logger_.Error("Persisting chunks failed", {{"err", st.ToString()}});
     return;
   }
-  metrics_.chunks_persisted.Inc(static_cast<double>(jobs.size()));
+  metrics_.chunks_persisted.Inc(static_cast<double>(chunks));
   for (PersistJob& job : jobs) {
     HeadSeries& s = *job.series;
     auto lock = LockSeries(stripes_, s.id);

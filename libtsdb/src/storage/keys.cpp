@@ -1,6 +1,5 @@
 #include "keys.h"
 
-#include "ember/tsdb/xor_chunk.h"
 #include "encoding.h"
 
 namespace ember::tsdb {
@@ -60,25 +59,6 @@ bool ParsePartitionSeriesKey(std::string_view key, int64_t* partition, uint64_t*
 bool ParseSeriesKey(std::string_view key, uint64_t* id) {
   size_t pos = 0;
   return key.size() == 8 && GetFixed64BE(key, &pos, id);
-}
-
-Status ParseChunkValue(std::string_view value, int64_t min_t, ChunkValueHeader* out) {
-  size_t pos = 1;
-  uint64_t span, n;
-  if (value.empty() || !GetUvarint(value, &pos, &span) || !GetUvarint(value, &pos, &n) || n == 0 ||
-      n > kXorChunkMaxSamples) {
-    return Status::Corruption("chunk value: bad header");
-  }
-  auto format = static_cast<ChunkFormat>(value[0]);
-  if (format != ChunkFormat::kXor && format != ChunkFormat::kDense) {
-    return Status::Corruption("chunk value: unknown format " +
-                              std::to_string(static_cast<uint8_t>(value[0])));
-  }
-  out->format = format;
-  out->max_t = static_cast<int64_t>(static_cast<uint64_t>(min_t) + span);
-  out->num_samples = static_cast<uint32_t>(n);
-  out->payload = value.substr(pos);
-  return Status::Ok();
 }
 
 }  // namespace ember::tsdb

@@ -17,6 +17,10 @@ inline constexpr char kPostingsFamily[] = "postings";
 inline constexpr char kChunksFamily[] = "chunks";
 inline constexpr char kTombstonesFamily[] = "tombstones";
 
+// default family: the time below which samples were dropped by retention
+// (8 bytes, OrderedTime); appends below it are out of bounds.
+inline constexpr char kRetentionCutKey[] = "retention_cut";
+
 // Partition p holds the samples with p * duration <= t < (p + 1) * duration.
 inline int64_t PartitionOf(int64_t t, int64_t duration) {
   int64_t q = t / duration;
@@ -46,18 +50,18 @@ bool ParseChunkKey(std::string_view key, ChunkKeyParts* out);
 bool ParsePartitionSeriesKey(std::string_view key, int64_t* partition, uint64_t* id);
 bool ParseSeriesKey(std::string_view key, uint64_t* id);
 
-// A chunk value: format byte, uvarint (max_t - min_t), uvarint sample count,
-// then the encoded samples.
+// A chunk value: a format byte, then the encoded samples. The dense
+// chunk's own header holds the sample count and the first and last times.
 enum class ChunkFormat : uint8_t {
-  kXor = 0,    // Prometheus XOR chunk bytes, header included
   kDense = 1,  // the dense encoding of libtsdb/docs/format/dense_chunk.md
 };
 struct ChunkValueHeader {
-  ChunkFormat format = ChunkFormat::kDense;
   int64_t max_t = 0;
   uint32_t num_samples = 0;
   std::string_view payload;
 };
+// Reads a chunk value's header, checking its first time is the key's.
+// Errors: Corruption.
 Status ParseChunkValue(std::string_view value, int64_t min_t, ChunkValueHeader* out);
 
 // Encodes samples (sorted, unique timestamps, at least one) as a chunk value.

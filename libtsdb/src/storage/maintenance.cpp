@@ -90,21 +90,19 @@ Status DbImpl::Checkpoint() {
           return;
         }
         Written w{&s};
-        auto put_in_order = [&](int64_t min_t, const HeadChunk& chunk) {
+        auto put_in_order = [&](const HeadChunk& chunk) {
           samples.clear();
           (void)chunk.Decode(&samples);
           if (samples.empty()) return;
-          batch.Put(
-              cf_chunks_,
-              ChunkKey(PartitionOf(min_t, options_.partition_duration_ms), s.id, min_t, ChunkKind::kInOrder),
-              EncodeChunkValue(samples.data(), samples.size()));
+          batch.Put(cf_chunks_, InOrderChunkKey(s.id, samples.front().t),
+                    EncodeChunkValue(samples.data(), samples.size()));
         };
         for (const ClosedChunk& c : s.closed) {
-          put_in_order(c.min_t, c.chunk);
+          put_in_order(c.chunk);
           w.closed.push_back(c.min_t);
         }
         if (s.chunk) {
-          put_in_order(s.chunk_min_t, *s.chunk);
+          put_in_order(*s.chunk);
           w.chunk_min_t = s.chunk_min_t;
           w.chunk_samples = s.chunk->num_samples();
           w.idle = s.max_t < idle_before;
@@ -159,15 +157,13 @@ Status DbImpl::RunMaintenance(bool force_checkpoint) {
                    clock_->NowMs() - last_checkpoint_ms_.load() >= options_.checkpoint_interval_ms;
   if (due) EMBER_RETURN_IF_ERROR(Checkpoint());
   EMBER_RETURN_IF_ERROR(ApplyRetention());
-  HeadStats head = Head();
+  const HeadStats head = Head();
   metrics_.head_chunks.Set(static_cast<double>(head.num_chunks));
   metrics_.head_min_time.Set(static_cast<double>(head.min_time));
   metrics_.head_max_time.Set(static_cast<double>(head.max_time));
-  const uint64_t wal_bytes = WalBytes();
-  metrics_.wal_storage_size_bytes.Set(static_cast<double>(wal_bytes));
-  const uint64_t disk_bytes = DiskBytes();
-  metrics_.storage_bytes.Set(static_cast<double>(disk_bytes > wal_bytes ? disk_bytes - wal_bytes : 0));
-  metrics_.lowest_timestamp.Set(static_cast<double>(LowestTime()));
+  metrics_.wal_storage_size_bytes.Set(static_cast<double>(WalBytes()));
+  metrics_.storage_bytes.Set(static_cast<double>(IndexBytes()));
+  metrics_.lowest_timestamp.Set(static_cast<double>(std::min(LowestPersistedTime(), head.min_time)));
   return Status::Ok();
 }
 
@@ -228,6 +224,12 @@ Status DbImpl::DropPartitionsBefore(int64_t partition) {
   int64_t cut = partition * options_.partition_duration_ms;
   int64_t cur = lowest_valid_t_.load();
   while (cut > cur && !lowest_valid_t_.compare_exchange_weak(cur, cut)) {
+  }
+  std::string cut_value;
+  PutFixed64BE(&cut_value, OrderedTime(std::max(cut, cur)));
+  if (rocksdb::Status st = rdb_->Put(rocksdb::WriteOptions(), cf_default_, kRetentionCutKey, cut_value);
+      !st.ok()) {
+    return Status::IOError("tsdb: recording the retention cut: " + st.ToString());
   }
   const std::string from = PartitionPrefix(first);
   const std::string to = PartitionPrefix(partition);
@@ -538,13 +540,15 @@ uint64_t DirBytes(const std::filesystem::path& dir) {
 
 }  // namespace
 
-uint64_t DbImpl::DiskBytes() const {
-  return DirBytes(std::filesystem::path(options_.dir) / "index") + WalBytes();
-}
+uint64_t DbImpl::DiskBytes() const { return IndexBytes() + WalBytes(); }
+
+uint64_t DbImpl::IndexBytes() const { return DirBytes(std::filesystem::path(options_.dir) / "index"); }
 
 uint64_t DbImpl::WalBytes() const { return DirBytes(std::filesystem::path(options_.dir) / "wal"); }
 
-int64_t DbImpl::LowestTime() const {
+int64_t DbImpl::LowestTime() const { return std::min(LowestPersistedTime(), Head().min_time); }
+
+int64_t DbImpl::LowestPersistedTime() const {
   int64_t first;
   {
     std::shared_lock pl(partitions_mu_);
@@ -560,7 +564,7 @@ int64_t DbImpl::LowestTime() const {
       lowest = std::min(lowest, key.min_t);
     }
   }
-  return std::min(lowest, Head().min_time);
+  return lowest;
 }
 
 }  // namespace ember::tsdb

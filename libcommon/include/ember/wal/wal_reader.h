@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ember/base/file_system.h"
 #include "ember/base/status.h"
@@ -30,5 +31,10 @@ using RecordFn = std::function<Status(std::string_view record)>;
 // file system; whatever `fn` returned. An absent or empty `dir` replays
 // nothing and is OK. Not safe to run while a Wal is writing to `dir`.
 Status ReplayWal(FileSystem& fs, const std::string& dir, const Logger& logger, const RecordFn& fn);
+
+// The segment numbers in `dir`, ascending; other names are ignored. An absent
+// directory has none. Corruption when the numbers are not consecutive (a
+// segment in the middle is missing).
+Result<std::vector<uint32_t>> ListSegments(FileSystem& fs, const std::string& dir);
 
 }  // namespace ember::wal

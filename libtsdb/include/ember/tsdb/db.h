@@ -128,8 +128,9 @@ class Appender {
   // Adds one sample of the series `labels` (sorted, as Labels always are).
   // Checks it against what is stored and what this appender already holds:
   // Errors (the sample is not added; earlier ones stay):
-  //   InvalidArgument "empty labelset", "label name is empty", "duplicate
-  //     label name: X", or "metric name is empty" -- bad labels;
+  //   InvalidArgument "empty labelset", "label name is empty", or
+  //     `label name "X" is not unique: invalid sample` -- bad labels of a
+  //     new series;
   //   InvalidArgument kErrOutOfOrderSample / kErrOutOfBounds /
   //     kErrTooOldSample / kErrDuplicateSampleForTimestamp -- as Prometheus.
   // A sample equal (timestamp and value bits) to the stored one is ignored
@@ -275,8 +276,9 @@ class Db {
   };
   MemoryUsage Memory() const;
 
-  // Whether the WAL replay at Open is finished (always true once Open
-  // returned) and its progress, for /api/v1/status/walreplay.
+  // The WAL segments Open replayed, for /api/v1/status/walreplay (which
+  // reports current == max once the replay is done, as it always is once
+  // Open returned). All 0 when there was no WAL to replay.
   struct WalReplayStatus {
     uint32_t min_segment = 0;
     uint32_t max_segment = 0;
