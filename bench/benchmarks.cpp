@@ -6,6 +6,8 @@ Result<std::vector<Figure>> RunHttpTrivial(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunHealthVsPrometheus(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunTsdbStorageVsPrometheus(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunTsdbStorageVsPrometheusQuick(const BenchmarkOptions& options);
+Result<std::vector<Figure>> RunPromqlVsPrometheus(const BenchmarkOptions& options);
+Result<std::vector<Figure>> RunPromqlVsPrometheusQuick(const BenchmarkOptions& options);
 
 std::vector<Benchmark> AllBenchmarks() {
   return {
@@ -17,6 +19,10 @@ std::vector<Benchmark> AllBenchmarks() {
        "Series store on ~100k Kubernetes-like series x 2 h vs Prometheus 2.42 blocks (--series, --hours)",
        RunTsdbStorageVsPrometheus},
       {"tsdb-storage-vs-prometheus-quick", "The same on ~10k series x 1 h", RunTsdbStorageVsPrometheusQuick},
+      {"promql-vs-prometheus",
+       "Dashboard range queries, ~13.5k series x 4 h: engine vs Prometheus 2.42 (--series, --hours)",
+       RunPromqlVsPrometheus},
+      {"promql-vs-prometheus-quick", "The same on ~2k series x 2 h", RunPromqlVsPrometheusQuick},
   };
 }
 
