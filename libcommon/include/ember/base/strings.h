@@ -31,6 +31,10 @@ std::string Join(const std::vector<std::string>& pieces, std::string_view sep);
 // True when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 
+// Appends code point `cp` encoded as UTF-8 (1 to 4 bytes; the caller checks
+// that it is a valid scalar value).
+void AppendUtf8(std::string& out, uint32_t cp);
+
 // Formats a float as Go's strconv.FormatFloat(v, format, -1, 64) does, with
 // format 'f' (API sample values) or 'g' (exposition text): the shortest form
 // that reads back to the same double, and "NaN", "+Inf", "-Inf".
