@@ -1,0 +1,262 @@
+#include "query_json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "ember/base/strings.h"
+
+namespace ember::scraper {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+void AppendUnicodeEscape(std::string& out, uint32_t cp) {
+  out += "\\u";
+  out += kHex[(cp >> 12) & 0xf];
+  out += kHex[(cp >> 8) & 0xf];
+  out += kHex[(cp >> 4) & 0xf];
+  out += kHex[cp & 0xf];
+}
+
+// The length of the valid UTF-8 sequence starting at s[i], or 0.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  size_t n = 0;
+  uint32_t min = 0;
+  uint32_t cp = 0;
+  if (b0 >= 0xc2 && b0 <= 0xdf) {
+    n = 2;
+    cp = b0 & 0x1f;
+    min = 0x80;
+  } else if (b0 >= 0xe0 && b0 <= 0xef) {
+    n = 3;
+    cp = b0 & 0x0f;
+    min = 0x800;
+  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+    n = 4;
+    cp = b0 & 0x07;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+void AppendSampleArray(std::string& out, int64_t t, double v) {
+  out += '[';
+  AppendJsonTimestamp(out, t);
+  out += ',';
+  AppendJsonSampleValue(out, v);
+  out += ']';
+}
+
+void AppendMetric(std::string& out, const Labels& labels) {
+  out += "\"metric\":{";
+  bool first = true;
+  for (const Label& l : labels) {
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(out, l.name);
+    out += ':';
+    AppendJsonString(out, l.value);
+  }
+  out += '}';
+}
+
+// A JSON number as Go's encoding/json writes a float64: the shortest 'f'
+// form, or exponent form (`1.5e-7`, no exponent padding) below 1e-6 and from
+// 1e21 on.
+void AppendJsonNumber(std::string& out, double v) {
+  const double abs = std::fabs(v);
+  if (abs == 0 || (abs >= 1e-6 && abs < 1e21)) {
+    out += FormatFloat(v, 'f');
+    return;
+  }
+  std::string g = FormatFloat(v, 'g');
+  const size_t e = g.find("e-0");
+  if (e != std::string::npos && e + 4 <= g.size()) g.erase(e + 2, 1);
+  out += g;
+}
+
+void AppendSeconds(std::string& out, std::string_view key, double seconds) {
+  AppendJsonString(out, key);
+  out += ':';
+  AppendJsonNumber(out, seconds);
+}
+
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '<':
+        case '>':
+        case '&':
+          AppendUnicodeEscape(out, c);
+          break;
+        default:
+          if (c < 0x20) {
+            AppendUnicodeEscape(out, c);
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    // U+2028 and U+2029 end lines in JavaScript; Go escapes them.
+    if (n == 3 && c == 0xe2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) & 0xfe) == 0xa8) {
+      AppendUnicodeEscape(out, static_cast<unsigned char>(s[i + 2]) == 0xa8 ? 0x2028 : 0x2029);
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  out += '"';
+}
+
+void AppendJsonTimestamp(std::string& out, int64_t ms) {
+  // Seconds and milliseconds are written apart, so no float rounding can
+  // change the timestamp.
+  uint64_t abs = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+  if (ms < 0) out += '-';
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof(buf), abs / 1000);
+  out.append(buf, res.ptr);
+  unsigned frac = static_cast<unsigned>(abs % 1000);
+  if (frac == 0) return;
+  char digits[4] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                    static_cast<char>('0' + frac % 10), 0};
+  size_t len = 3;
+  while (digits[len - 1] == '0') --len;
+  out += '.';
+  out.append(digits, len);
+}
+
+void AppendJsonSampleValue(std::string& out, double v) {
+  out += '"';
+  if (std::isnan(v)) {
+    out += "NaN";
+  } else if (std::isinf(v)) {
+    out += v > 0 ? "+Inf" : "-Inf";
+  } else {
+    out += FormatFloat(v, 'f');
+  }
+  out += '"';
+}
+
+void AppendQueryData(std::string& out, const promql::Value& value) {
+  out += "{\"resultType\":";
+  AppendJsonString(out, promql::ValueTypeName(promql::TypeOf(value)));
+  out += ",\"result\":";
+  if (const auto* scalar = std::get_if<promql::Scalar>(&value)) {
+    AppendSampleArray(out, scalar->t, scalar->v);
+  } else if (const auto* str = std::get_if<promql::String>(&value)) {
+    out += '[';
+    AppendJsonTimestamp(out, str->t);
+    out += ',';
+    AppendJsonString(out, str->v);
+    out += ']';
+  } else if (const auto* vector = std::get_if<promql::Vector>(&value)) {
+    out += '[';
+    for (size_t i = 0; i < vector->size(); ++i) {
+      const promql::VectorSample& s = (*vector)[i];
+      if (i > 0) out += ',';
+      out += '{';
+      AppendMetric(out, s.labels);
+      out += ",\"value\":";
+      AppendSampleArray(out, s.t, s.v);
+      out += '}';
+    }
+    out += ']';
+  } else if (const auto* matrix = std::get_if<promql::Matrix>(&value)) {
+    out += '[';
+    for (size_t i = 0; i < matrix->size(); ++i) {
+      const promql::Series& series = (*matrix)[i];
+      if (i > 0) out += ',';
+      out += '{';
+      AppendMetric(out, series.labels);
+      out += ",\"values\":[";
+      for (size_t k = 0; k < series.samples.size(); ++k) {
+        if (k > 0) out += ',';
+        AppendSampleArray(out, series.samples[k].t, series.samples[k].v);
+      }
+      out += "]}";
+    }
+    out += ']';
+  } else {
+    out += "null";
+  }
+  out += '}';
+}
+
+void AppendQueryStats(std::string& out, const promql::QueryStats& stats) {
+  out += "{\"timings\":{";
+  AppendSeconds(out, "evalTotalTime", stats.eval_total_time);
+  out += ',';
+  AppendSeconds(out, "resultSortTime", stats.result_sort_time);
+  out += ',';
+  AppendSeconds(out, "queryPreparationTime", stats.query_preparation_time);
+  out += ',';
+  AppendSeconds(out, "innerEvalTime", stats.inner_eval_time);
+  out += ',';
+  AppendSeconds(out, "execQueueTime", stats.exec_queue_time);
+  out += ',';
+  AppendSeconds(out, "execTotalTime", stats.exec_total_time);
+  out += "},\"samples\":{";
+  if (!stats.total_queryable_samples_per_step.empty()) {
+    out += "\"totalQueryableSamplesPerStep\":[";
+    for (size_t i = 0; i < stats.total_queryable_samples_per_step.size(); ++i) {
+      const auto& [t, n] = stats.total_queryable_samples_per_step[i];
+      if (i > 0) out += ',';
+      out += '[';
+      AppendJsonTimestamp(out, t);
+      out += ',';
+      out += std::to_string(n);
+      out += ']';
+    }
+    out += "],";
+  }
+  out += "\"totalQueryableSamples\":";
+  out += std::to_string(stats.total_queryable_samples);
+  out += ",\"peakSamples\":";
+  out += std::to_string(stats.peak_samples);
+  out += "}}";
+}
+
+}  // namespace ember::scraper
