@@ -20,37 +20,6 @@ void AppendUnicodeEscape(std::string& out, uint32_t cp) {
   out += kHex[cp & 0xf];
 }
 
-// The length of the valid UTF-8 sequence starting at s[i], or 0.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  size_t n = 0;
-  uint32_t min = 0;
-  uint32_t cp = 0;
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    n = 2;
-    cp = b0 & 0x1f;
-    min = 0x80;
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    n = 3;
-    cp = b0 & 0x0f;
-    min = 0x800;
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    n = 4;
-    cp = b0 & 0x07;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return n;
-}
-
 void AppendSampleArray(std::string& out, int64_t t, double v) {
   out += '[';
   AppendJsonTimestamp(out, t);

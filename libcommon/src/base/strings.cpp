@@ -10,7 +10,10 @@
 namespace ember {
 namespace {
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid.
+constexpr char kHex[] = "0123456789abcdef";
+
+}  // namespace
+
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
   auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
   uint8_t c = b(i);
@@ -39,10 +42,6 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   if (cp > 0x10FFFF) return 0;
   return n;
 }
-
-constexpr char kHex[] = "0123456789abcdef";
-
-}  // namespace
 
 std::string GoQuote(std::string_view s) {
   std::string out;

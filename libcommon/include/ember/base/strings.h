@@ -31,6 +31,10 @@ std::string Join(const std::vector<std::string>& pieces, std::string_view sep);
 // True when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 
+// The length (1 to 4) of the valid UTF-8 sequence starting at s[i], or 0
+// when the bytes there are not one (overlong forms and surrogates included).
+size_t Utf8SequenceLength(std::string_view s, size_t i);
+
 // Appends code point `cp` encoded as UTF-8 (1 to 4 bytes; the caller checks
 // that it is a valid scalar value).
 void AppendUtf8(std::string& out, uint32_t cp);
