@@ -213,39 +213,48 @@ bool IsAtModifierUnsafe(std::string_view name) {
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
-void CollectSelectors(const promql::Expr& e, std::vector<const promql::VectorSelector*>& out) {
+// The selectors and the names of the functions called in a query.
+struct QueryParts {
+  std::vector<const promql::VectorSelector*> selectors;
+  std::vector<std::string_view> functions;
+};
+
+void CollectParts(const promql::Expr& e, QueryParts& out) {
   using promql::NodeKind;
   switch (e.kind) {
     case NodeKind::kVectorSelector:
-      out.push_back(static_cast<const promql::VectorSelector*>(&e));
+      out.selectors.push_back(static_cast<const promql::VectorSelector*>(&e));
       break;
     case NodeKind::kMatrixSelector:
-      CollectSelectors(*static_cast<const promql::MatrixSelector&>(e).selector, out);
+      CollectParts(*static_cast<const promql::MatrixSelector&>(e).selector, out);
       break;
     case NodeKind::kSubquery:
-      CollectSelectors(*static_cast<const promql::Subquery&>(e).expr, out);
+      CollectParts(*static_cast<const promql::Subquery&>(e).expr, out);
       break;
     case NodeKind::kParen:
-      CollectSelectors(*static_cast<const promql::Paren&>(e).expr, out);
+      CollectParts(*static_cast<const promql::Paren&>(e).expr, out);
       break;
     case NodeKind::kUnary:
-      CollectSelectors(*static_cast<const promql::Unary&>(e).expr, out);
+      CollectParts(*static_cast<const promql::Unary&>(e).expr, out);
       break;
     case NodeKind::kBinary: {
       const auto& b = static_cast<const promql::Binary&>(e);
-      CollectSelectors(*b.lhs, out);
-      CollectSelectors(*b.rhs, out);
+      CollectParts(*b.lhs, out);
+      CollectParts(*b.rhs, out);
       break;
     }
     case NodeKind::kAggregate: {
       const auto& a = static_cast<const promql::Aggregate&>(e);
-      CollectSelectors(*a.expr, out);
-      if (a.param) CollectSelectors(*a.param, out);
+      CollectParts(*a.expr, out);
+      if (a.param) CollectParts(*a.param, out);
       break;
     }
-    case NodeKind::kCall:
-      for (const auto& arg : static_cast<const promql::Call&>(e).args) CollectSelectors(*arg, out);
+    case NodeKind::kCall: {
+      const auto& call = static_cast<const promql::Call&>(e);
+      out.functions.push_back(call.func->name);
+      for (const auto& arg : call.args) CollectParts(*arg, out);
       break;
+    }
     case NodeKind::kNumberLiteral:
     case NodeKind::kStringLiteral:
       break;
@@ -415,42 +424,38 @@ class ScriptRunner {
 
   Outcome Skip(const char* feature) { return {Outcome::Kind::kSkip, feature, {}}; }
 
+  // An eval is skipped, whatever its outcome would be, when it needs a
+  // feature Ember lacks: the parser rejects syntax behind a feature flag, or
+  // a selector reaches a series stored only for such a feature. Everything
+  // else runs, and a failure is a failure.
   Outcome Eval(const EvalCommand& cmd) {
     if (cmd.ExpectsHistogram()) return Skip(kNativeHistograms);
+    if (cmd.expr.find("__type__") != std::string::npos || cmd.expr.find("__unit__") != std::string::npos) {
+      return Skip(kTypeAndUnit);
+    }
     auto parsed = promql::ParseExpr(cmd.expr, engine_options_.parse);
-    std::vector<const char*> soft;  // features a failing eval is put down to
     if (!parsed.ok()) {
       auto syntax = SyntaxFeatures(cmd.expr);
       if (!syntax.empty()) return Skip(syntax.front());
       // Without a tree the selectors are unknown: judge by the names in the text.
       std::string text = BlankStrings(cmd.expr);
       for (const auto& [labels, feature] : storage_.special()) {
-        if ((feature == kNativeHistograms || feature == kStartTimestamps) &&
-            MentionsName(text, labels.MetricName())) {
-          return Skip(feature);
-        }
+        if (MentionsName(text, labels.MetricName())) return Skip(feature);
       }
     } else {
-      std::vector<const promql::VectorSelector*> selectors;
-      CollectSelectors(**parsed, selectors);
-      for (const auto* sel : selectors) {
+      QueryParts parts;
+      CollectParts(**parsed, parts);
+      // info() parses (its signature is known) but the engine does not evaluate it.
+      if (std::find(parts.functions.begin(), parts.functions.end(), "info") != parts.functions.end()) {
+        return Skip(kInfoFunction);
+      }
+      for (const auto* sel : parts.selectors) {
         for (const auto& [labels, feature] : storage_.special()) {
-          if (!tsdb::MatchesAll(sel->matchers, labels)) continue;
-          if (feature == kNativeHistograms || feature == kStartTimestamps) return Skip(feature);
-          if (std::find(soft.begin(), soft.end(), feature) == soft.end()) soft.push_back(feature);
+          if (tsdb::MatchesAll(sel->matchers, labels)) return Skip(feature);
         }
       }
-      for (const char* f : SyntaxFeatures(cmd.expr)) soft.push_back(f);
     }
-    if (cmd.expr.find("__type__") != std::string::npos || cmd.expr.find("__unit__") != std::string::npos) {
-      soft.push_back(kTypeAndUnit);
-    }
-    Outcome outcome = cmd.range ? RunRange(cmd) : RunInstant(cmd, parsed.ok() ? parsed->get() : nullptr);
-    if (outcome.kind == Outcome::Kind::kFail && !soft.empty()) {
-      // Kept for -v: what went wrong without the feature.
-      return {Outcome::Kind::kSkip, soft.front(), outcome.reason};
-    }
-    return outcome;
+    return cmd.range ? RunRange(cmd) : RunInstant(cmd, parsed.ok() ? parsed->get() : nullptr);
   }
 
   Outcome Fail(std::string reason, std::string detail = {}) {
