@@ -13,6 +13,23 @@ namespace ember::promql::internal {
 
 namespace {
 
+// What a function call keeps across the steps of one evaluation: its
+// FunctionContext with the state and error slots it points to.
+struct CallContext {
+  CallContext(const Call& call, std::vector<Annotation>& annotations) {
+    ctx.call = &call;
+    ctx.annotations = &annotations;
+    ctx.state = &state;
+    ctx.error = &error;
+  }
+  CallContext(const CallContext&) = delete;
+  CallContext& operator=(const CallContext&) = delete;
+
+  std::any state;
+  Status error;
+  FunctionContext ctx;
+};
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Functions fail as upstream's panics do: an execution error.
@@ -393,13 +410,9 @@ Result<StepValue> Evaluator::EvalRangeCall(const Call& call, const StepRange& ra
     scalar_args.push_back(std::move(v.scalars));
   }
   EMBER_ASSIGN_OR_RETURN(RangeInput in, EvalRangeInput(*call.args[matrix_arg], range));
-  std::any state;
-  FunctionContext ctx;
-  ctx.call = &call;
-  ctx.annotations = &annotations_;
-  ctx.state = &state;
-  Status fn_error;
-  ctx.error = &fn_error;
+  CallContext call_ctx(call, annotations_);
+  FunctionContext& ctx = call_ctx.ctx;
+  const Status& fn_error = call_ctx.error;
   std::vector<double> scalars(scalar_args.size());
   StepValue out;
   out.type = ValueType::kVector;
@@ -527,13 +540,9 @@ Result<StepValue> Evaluator::EvalVectorCall(const Call& call, const StepRange& r
   std::vector<size_t> out_by_pos;
   std::vector<Labels> out_raw_labels;
   std::vector<ArgValue> arg_values(args.size());
-  std::any state;
-  FunctionContext ctx;
-  ctx.call = &call;
-  ctx.annotations = &annotations_;
-  ctx.state = &state;
-  Status fn_error;
-  ctx.error = &fn_error;
+  CallContext call_ctx(call, annotations_);
+  FunctionContext& ctx = call_ctx.ctx;
+  const Status& fn_error = call_ctx.error;
   StepValue out;
   const bool scalar_result = call.func->return_type == ValueType::kScalar;
   out.type = scalar_result ? ValueType::kScalar : ValueType::kVector;
