@@ -309,30 +309,3 @@ TEST_CASE("a range query of a range vector is refused") {
 
 }  // namespace
 }  // namespace ember::promql
-
-namespace ember::promql {
-namespace {
-
-// Not run by default: `promql_engine_test "[.bench]"` prints timings of a
-// range query over many series (the figures go to bench/, not to asserts).
-TEST_CASE("range query over many series", "[.bench]") {
-  MemoryQueryable q;
-  for (int i = 0; i < 10'000; ++i) {
-    q.Add({{"__name__", "requests_total"},
-           {"job", "j" + std::to_string(i % 10)},
-           {"instance", std::to_string(i)}},
-          Ramp(3'600'000, 15'000, 0, 1 + i % 7));
-  }
-  Engine engine({});
-  for (const char* query : {"sum by (job) (rate(requests_total[5m]))", "requests_total * 2",
-                            "abs(requests_total)", "requests_total / on(instance) requests_total"}) {
-    auto start = std::chrono::steady_clock::now();
-    auto r = engine.RangeQuery(q, query, 0, 3'600'000, 15'000);
-    auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    REQUIRE(r.ok());
-    WARN(query << ": " << secs << " s");
-  }
-}
-
-}  // namespace
-}  // namespace ember::promql
