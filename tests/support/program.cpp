@@ -62,8 +62,20 @@ Result<HttpReply> HttpPost(const std::string& url, const std::string& body, cons
   return Exchange(std::move(req));
 }
 
+Result<HttpReply> HttpDo(const std::string& method, const std::string& url,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         const std::string& body) {
+  http::ClientRequest req;
+  req.method = method;
+  req.url = url;
+  req.body = body;
+  for (const auto& [name, value] : headers) req.headers.Set(name, value);
+  return Exchange(std::move(req));
+}
+
 Result<RunningProgram> StartExecutable(const std::string& path, std::vector<std::string> args,
-                                       const std::string& log_file, std::chrono::milliseconds timeout) {
+                                       const std::string& log_file, std::chrono::milliseconds timeout,
+                                       const std::string& ready_path) {
   uint16_t port = FreePort();
   args.push_back("--web.listen-address=127.0.0.1:" + std::to_string(port));
   EMBER_ASSIGN_OR_RETURN(Process process, Process::Start(path, args, log_file));
@@ -72,7 +84,7 @@ Result<RunningProgram> StartExecutable(const std::string& path, std::vector<std:
   // The program answers /-/ready once it listens; until then the connection
   // is refused, and each attempt waits for the process instead of sleeping.
   while (std::chrono::steady_clock::now() < deadline) {
-    auto reply = HttpGet(base + "/-/ready");
+    auto reply = HttpGet(base + ready_path);
     if (reply.ok() && reply->status == 200) return RunningProgram{std::move(process), port, base};
     if (auto code = process.WaitExit(std::chrono::milliseconds(20))) {
       return Status::Unavailable(path + " exited with code " + std::to_string(*code) + ":\n" + process.Log());
@@ -82,8 +94,9 @@ Result<RunningProgram> StartExecutable(const std::string& path, std::vector<std:
 }
 
 Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args,
-                                    const TempDir& dir, std::chrono::milliseconds timeout) {
-  return StartExecutable(ProgramPath(name), std::move(args), dir.Join(name + ".log"), timeout);
+                                    const TempDir& dir, std::chrono::milliseconds timeout,
+                                    const std::string& ready_path) {
+  return StartExecutable(ProgramPath(name), std::move(args), dir.Join(name + ".log"), timeout, ready_path);
 }
 
 }  // namespace ember::testing

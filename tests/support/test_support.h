@@ -81,16 +81,18 @@ struct RunningProgram {
 };
 
 // Starts build/bin/<name> with `--web.listen-address=127.0.0.1:PORT` added to
-// `args` and waits until GET /-/ready answers 200. Fails with the program's
-// log when it exits or does not become ready within `timeout`.
+// `args` and waits until GET `ready_path` answers 200. Fails with the
+// program's log when it exits or does not become ready within `timeout`.
 Result<RunningProgram> StartProgram(const std::string& name, std::vector<std::string> args,
                                     const TempDir& dir,
-                                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                                    const std::string& ready_path = "/-/ready");
 // The same for any executable that takes --web.listen-address and serves
 // /-/ready (such as a peer's server), logging to `log_file`.
 Result<RunningProgram> StartExecutable(const std::string& path, std::vector<std::string> args,
                                        const std::string& log_file,
-                                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                                       const std::string& ready_path = "/-/ready");
 
 // A plain HTTP exchange with one of the programs under test.
 struct HttpReply {
@@ -104,5 +106,10 @@ Result<HttpReply> HttpGetWithBasicAuth(const std::string& url, const std::string
                                        const std::string& password);
 Result<HttpReply> HttpPost(const std::string& url, const std::string& body,
                            const std::string& content_type = "application/x-www-form-urlencoded");
+// Any method, with the given header fields (Host, User-Agent and
+// Content-Length are added).
+Result<HttpReply> HttpDo(const std::string& method, const std::string& url,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         const std::string& body);
 
 }  // namespace ember::testing

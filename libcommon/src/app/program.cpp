@@ -8,12 +8,13 @@
 #include <cstdio>
 #include <mutex>
 
+#include "ember/app/version.h"
 #include "ember/base/file_system.h"
+#include "ember/base/strings.h"
 #include "ember/config/web_config.h"
 #include "ember/http/router.h"
 #include "ember/http/server.h"
 #include "process_metrics.h"
-#include "version.h"
 
 namespace ember::app {
 
@@ -21,6 +22,7 @@ struct Program::State {
   http::Router router;
   std::unique_ptr<http::Server> server;
   std::atomic<bool> ready{false};
+  std::atomic<int> exit_code{0};
   std::mutex reload_mu;  // serialises reloads from SIGHUP and /-/reload
   std::vector<std::function<Status()>> reload_hooks;
   Gauge* reload_success = nullptr;
@@ -52,6 +54,37 @@ std::string SignalName(int sig) {
   return std::to_string(sig);
 }
 
+// The external URL and route prefix as Prometheus derives them from its flags.
+Status ComputeExternalUrl(const std::string& flag_url, const std::string& flag_prefix,
+                          const std::string& listen_address, std::string* external_url,
+                          std::string* route_prefix) {
+  std::string url = flag_url;
+  if (url.empty()) {
+    char host[256] = {};
+    if (::gethostname(host, sizeof(host) - 1) != 0) return Status::IOError("cannot read the host name");
+    std::string port = listen_address.substr(listen_address.rfind(':') + 1);
+    url = "http://" + std::string(host) + ":" + port + "/";
+  }
+  if (url.front() == '"' || url.front() == '\'' || url.back() == '"' || url.back() == '\'') {
+    return Status::InvalidArgument("URL must not begin or end with quotes");
+  }
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos || scheme_end == 0) {
+    return Status::InvalidArgument("invalid external URL " + GoQuote(url) + ": missing scheme and host");
+  }
+  const size_t path_start = url.find('/', scheme_end + 3);
+  std::string base = url.substr(0, path_start);
+  std::string path = path_start == std::string::npos ? "" : url.substr(path_start);
+  if (size_t q = path.find_first_of("?#"); q != std::string::npos) path.resize(q);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  *external_url = base + path;
+  std::string prefix = flag_prefix.empty() ? path : flag_prefix;
+  while (!prefix.empty() && prefix.front() == '/') prefix.erase(prefix.begin());
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  *route_prefix = prefix.empty() ? "" : "/" + prefix;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Program::Program(ProgramInfo info)
@@ -73,6 +106,16 @@ Program::Program(ProgramInfo info)
              "Largest request body accepted, in bytes.");
   flags_.Int("web.shutdown-grace-period", &common_.shutdown_grace_seconds,
              "Seconds in-flight requests may take to finish on shutdown.");
+  if (info_.external_url_flags) {
+    flags_.String("web.external-url", &common_.external_url,
+                  "The URL under which the program is externally reachable (for example, if it is "
+                  "served via a reverse proxy). Used for generating relative and absolute links back "
+                  "to it. If the URL has a path portion, it will be used to prefix all HTTP endpoints. "
+                  "If omitted, relevant URL components will be derived automatically.");
+    flags_.String("web.route-prefix", &common_.route_prefix,
+                  "Prefix for the internal routes of web endpoints. Defaults to path of "
+                  "--web.external-url.");
+  }
   if (info_.lifecycle_flag) {
     flags_.Bool("web.enable-lifecycle", &common_.enable_lifecycle,
                 "Enable shutdown and reload via HTTP request.");
@@ -103,6 +146,15 @@ std::optional<int> Program::ParseFlags(int argc, char** argv) {
     return 1;
   }
   logger_ = Logger(StderrLogSink(), *level);
+  if (info_.external_url_flags) {
+    Status s = ComputeExternalUrl(common_.external_url, common_.route_prefix, common_.listen_address,
+                                  &external_url_, &route_prefix_);
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s: error: parse external URL %s: %s\n", info_.name.c_str(),
+                   GoQuote(common_.external_url).c_str(), s.message().c_str());
+      return 1;
+    }
+  }
 
   // Block the handled signals before any thread exists, so every thread the
   // program starts inherits the mask and Run()'s sigwait receives them.
@@ -135,6 +187,13 @@ bool Program::PrepareStorageDir(const std::string& path) const {
 void Program::OnReload(std::function<Status()> hook) { state_->reload_hooks.push_back(std::move(hook)); }
 
 void Program::SetReady(bool ready) { state_->ready.store(ready); }
+
+void Program::RequestExit(int exit_code) {
+  state_->exit_code.store(exit_code);
+  // Run() waits in sigwait (or will); SIGTERM to ourselves takes the
+  // graceful path.
+  ::kill(::getpid(), SIGTERM);
+}
 
 Status Program::RunReloadHooks() {
   std::lock_guard lock(state_->reload_mu);
@@ -211,6 +270,21 @@ int Program::Run() {
     r.Put("/-/quit", quit);
   }
 
+  if (!route_prefix_.empty()) {
+    // Every route moves under the prefix; the bare root leads there.
+    http::Router prefixed;
+    for (const http::Route& route : r.routes()) {
+      prefixed.Handle(route.method, route_prefix_ + (route.pattern == "/" ? "" : route.pattern),
+                      route.handler, route.options);
+    }
+    const std::string target = route_prefix_ + "/";
+    prefixed.Get("/", [target](http::Request&) {
+      http::Response resp = http::Response::Text(302, "");
+      resp.headers.Set("Location", target);
+      return resp;
+    });
+    r = std::move(prefixed);
+  }
   state_->server = std::make_unique<http::Server>(std::move(options), std::move(state_->router),
                                                   logger_.With({{"component", "web"}}), *metrics_);
   if (Status s = state_->server->Start(); !s.ok()) {
@@ -238,7 +312,7 @@ int Program::Run() {
   Status s = state_->server->Shutdown(std::chrono::seconds(common_.shutdown_grace_seconds));
   if (!s.ok()) logger_.Warn("Shutdown was not graceful", {{"err", s}});
   logger_.Info("See you next time!");
-  return 0;
+  return state_->exit_code.load();
 }
 
 }  // namespace ember::app

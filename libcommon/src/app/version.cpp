@@ -1,4 +1,4 @@
-#include "version.h"
+#include "ember/app/version.h"
 
 namespace ember::app {
 
@@ -15,5 +15,9 @@ Labels BuildInfoLabels() {
                 {"goversion", "g++ " __VERSION__},
                 {"tags", ""}};
 }
+
+std::string_view Version() { return EMBER_VERSION; }
+std::string_view Revision() { return EMBER_REVISION; }
+std::string_view CompilerVersion() { return "g++ " __VERSION__; }
 
 }  // namespace ember::app

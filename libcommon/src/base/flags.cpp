@@ -40,6 +40,34 @@ bool FlagSet::WasSet(std::string_view name) const {
   return false;
 }
 
+std::vector<std::pair<std::string, std::string>> FlagSet::Values() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(flags_.size());
+  for (const Flag& f : flags_) {
+    std::string value;
+    switch (f.kind) {
+      case Kind::kString:
+        value = *static_cast<const std::string*>(f.target);
+        break;
+      case Kind::kBool:
+        value = *static_cast<const bool*>(f.target) ? "true" : "false";
+        break;
+      case Kind::kInt:
+        value = std::to_string(*static_cast<const int64_t*>(f.target));
+        break;
+      case Kind::kStrings:
+        for (const std::string& item : *static_cast<const std::vector<std::string>*>(f.target)) {
+          if (!value.empty()) value += ',';
+          value += item;
+        }
+        break;
+    }
+    out.emplace_back(f.name, std::move(value));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Status FlagSet::Assign(Flag& flag, std::string_view value) {
   auto invalid = [&](std::string_view why) {
     return Status::InvalidArgument("invalid value " + GoQuote(value) + " for flag --" + flag.name + ": " +

@@ -45,6 +45,9 @@ struct ProgramInfo {
   // /-/reload and /-/quit need --web.enable-lifecycle, as in Prometheus;
   // otherwise /-/reload is always on, as in Alertmanager.
   bool lifecycle_flag = false;
+  // Serve --web.external-url and --web.route-prefix, as Prometheus and
+  // Alertmanager do: every route moves under the prefix.
+  bool external_url_flags = false;
 };
 
 // The flags every program has. Defaults come from ProgramInfo.
@@ -56,6 +59,8 @@ struct CommonFlags {
   bool enable_lifecycle = false;        // --web.enable-lifecycle (only with ProgramInfo::lifecycle_flag)
   int64_t max_body_bytes = 64 << 20;    // --web.max-request-body-bytes
   int64_t shutdown_grace_seconds = 30;  // --web.shutdown-grace-period
+  std::string external_url;             // --web.external-url (with ProgramInfo::external_url_flags)
+  std::string route_prefix;             // --web.route-prefix (with ProgramInfo::external_url_flags)
 };
 
 class Program {
@@ -78,7 +83,22 @@ class Program {
   const Logger& logger() const { return logger_; }
   MetricsRegistry& metrics() { return *metrics_; }
   // Routes added before Run() are served; the standard ones are added by Run().
+  // Patterns are written without the route prefix: Run() moves every route
+  // under it.
   http::Router& router();
+
+  // The URL users reach the program under, as Prometheus computes it from
+  // --web.external-url: "http://<hostname>:<port>" by default, without a
+  // trailing '/'. Set by ParseFlags.
+  const std::string& external_url() const { return external_url_; }
+  // The path every route is served under: "" for the root, else "/prefix"
+  // (--web.route-prefix, defaulting to the external URL's path).
+  const std::string& route_prefix() const { return route_prefix_; }
+
+  // Asks Run() to stop as on SIGTERM and return `exit_code`: for a component
+  // that fails after Run() started (storage that cannot be opened, say).
+  // Thread-safe.
+  void RequestExit(int exit_code);
 
   // A hook run, in registration order, on SIGHUP and POST /-/reload. Every
   // hook runs; /-/reload answers 500 with the first error.
@@ -123,6 +143,8 @@ class Program {
   std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<State> state_;
   bool ready_on_start_ = true;
+  std::string external_url_;
+  std::string route_prefix_;
 };
 
 }  // namespace ember::app

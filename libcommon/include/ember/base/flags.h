@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ember/base/status.h"
@@ -45,6 +46,11 @@ class FlagSet {
 
   // True when the named flag appeared on the command line.
   bool WasSet(std::string_view name) const;
+
+  // Every flag's name and current value, sorted by name, as Prometheus's
+  // /api/v1/status/flags lists them: strings as given, booleans "true" or
+  // "false", lists joined with ",".
+  std::vector<std::pair<std::string, std::string>> Values() const;
 
  private:
   enum class Kind { kString, kBool, kInt, kStrings };

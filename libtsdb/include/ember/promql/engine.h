@@ -56,6 +56,9 @@ struct QueryOptions {
   int64_t lookback_delta_ms = 0;
   // Collect per-step sample counts (stats=all).
   bool per_step_stats = false;
+  // The API's `timeout`: the shorter of it and the engine's timeout applies.
+  // 0: the engine's timeout.
+  std::chrono::milliseconds timeout{0};
 };
 
 // The API's `stats` object. Times in seconds.

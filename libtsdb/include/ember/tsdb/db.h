@@ -126,7 +126,9 @@ class Appender {
   ~Appender();
 
   // Adds one sample of the series `labels` (sorted, as Labels always are).
-  // Checks it against what is stored and what this appender already holds:
+  // Checks it against what is stored, not against the samples this appender
+  // holds: callers add a series' samples in time order (a sample older than
+  // one added before for the same series is dropped at Commit and counted).
   // Errors (the sample is not added; earlier ones stay):
   //   InvalidArgument "empty labelset", "label name is empty", or
   //     `label name "X" is not unique: invalid sample` -- bad labels of a

@@ -71,7 +71,9 @@ struct Engine::Impl {
 Result<QueryResult> Engine::Impl::Exec(const Queryable& storage, const Expr& expr, int64_t start, int64_t end,
                                        int64_t interval, bool instant, const QueryOptions& qopts,
                                        std::stop_token stop, Clock::time_point begin, double prep_time) {
-  const Clock::time_point deadline = begin + options.timeout;
+  const std::chrono::milliseconds timeout =
+      qopts.timeout.count() > 0 ? std::min(qopts.timeout, options.timeout) : options.timeout;
+  const Clock::time_point deadline = begin + timeout;
   EMBER_RETURN_IF_ERROR(Acquire(deadline, stop));
   struct SlotGuard {
     Impl* impl;
