@@ -1,14 +1,99 @@
 // ember-scraper: does the job of the Prometheus server. main() wires the
-// components and owns their start and stop order.
-#include <memory>
+// components and owns their start and stop order:
+//   flags and configuration -> HTTP server (not ready) -> storage opens in
+//   the background (WAL replay) -> API handlers -> ready
+// and, on the way out, server -> handlers -> storage.
+#include <unistd.h>
 
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "api/api_routes.h"
 #include "config/scraper_config.h"
 #include "ember/app/program.h"
+#include "ember/base/clock.h"
 #include "ember/base/strings.h"
+#include "ember/http/router.h"
+#include "ember/promql/engine.h"
+#include "ember/promql/queryable.h"
 #include "ember/tsdb/db.h"
+#include "metadata/metadata_store.h"
+
+namespace {
+
+using namespace ember;
+
+// Flags that only ember-scraper has, with Prometheus's names and defaults.
+struct ScraperFlags {
+  std::string tsdb_path = "data/";
+  std::string retention_time;
+  std::string retention_size;
+  std::string lookback_delta = "5m";
+  std::string query_timeout = "2m";
+  int64_t query_max_concurrency = 20;
+  int64_t query_max_samples = 50'000'000;
+  bool enable_admin_api = false;
+  bool enable_remote_write_receiver = true;
+  std::vector<std::string> remote_write_messages = {"prometheus.WriteRequest",
+                                                    "io.prometheus.write.v2.Request"};
+  int64_t remote_read_sample_limit = 50'000'000;
+  int64_t remote_read_concurrent_limit = 10;
+  int64_t remote_read_max_bytes_in_frame = 1 << 20;
+  std::vector<std::string> features;
+};
+
+void RegisterFlags(FlagSet& flags, ScraperFlags& f) {
+  flags.String("storage.tsdb.path", &f.tsdb_path, "Base path for metrics storage.");
+  flags.String("storage.tsdb.retention.time", &f.retention_time,
+               "How long to retain samples in storage. If neither this flag nor "
+               "storage.tsdb.retention.size is set, the retention time defaults to 15d.");
+  flags.String("storage.tsdb.retention.size", &f.retention_size,
+               "Maximum number of bytes that can be stored for blocks. Units supported: B, KB, MB, GB, "
+               "TB, PB, EB. Ex: \"512MB\". Based on powers-of-2, so 1KB is 1024B.");
+  flags.String("query.lookback-delta", &f.lookback_delta,
+               "The maximum lookback duration for retrieving metrics during expression evaluations "
+               "and federation.");
+  flags.String("query.timeout", &f.query_timeout, "Maximum time a query may take before being aborted.");
+  flags.Int("query.max-concurrency", &f.query_max_concurrency,
+            "Maximum number of queries executed concurrently.");
+  flags.Int("query.max-samples", &f.query_max_samples,
+            "Maximum number of samples a single query can load into memory.");
+  flags.Bool("web.enable-admin-api", &f.enable_admin_api, "Enable API endpoints for admin control actions.");
+  flags.Bool("web.enable-remote-write-receiver", &f.enable_remote_write_receiver,
+             "Enable API endpoint accepting remote write requests (--no-web.enable-remote-write-receiver "
+             "turns it off).");
+  flags.Strings("web.remote-write-receiver.accepted-protobuf-messages", &f.remote_write_messages,
+                "List of the remote write protobuf messages to accept when receiving the remote writes. "
+                "Supported values: prometheus.WriteRequest, io.prometheus.write.v2.Request");
+  flags.Int("storage.remote.read-sample-limit", &f.remote_read_sample_limit,
+            "Maximum overall number of samples to return via the remote read interface, in a single "
+            "query. 0 means no limit. This limit is ignored for streamed response types.");
+  flags.Int("storage.remote.read-concurrent-limit", &f.remote_read_concurrent_limit,
+            "Maximum number of concurrent remote read calls. 0 means no limit.");
+  flags.Int("storage.remote.read-max-bytes-in-frame", &f.remote_read_max_bytes_in_frame,
+            "Maximum number of bytes in a single frame for streaming remote read response types before "
+            "marshalling.");
+  flags.Strings("enable-feature", &f.features,
+                "Comma separated feature names to enable: promql-experimental-functions, "
+                "promql-delayed-name-removal, promql-per-step-stats.");
+}
+
+std::string HostName() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof(host) - 1) != 0) return "";
+  return host;
+}
+
+std::string WorkingDirectory() {
+  char dir[4096] = {};
+  if (::getcwd(dir, sizeof(dir) - 1) == nullptr) return "";
+  return dir;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  using namespace ember;
   app::Program program({
       .name = "ember-scraper",
       .summary = "The Ember monitoring server: scraping, time series storage, PromQL and rules.",
@@ -17,58 +102,158 @@ int main(int argc, char** argv) {
       .healthy_text = "Prometheus Server is Healthy.\n",
       .ready_text = "Prometheus Server is Ready.\n",
       .lifecycle_flag = true,
+      .external_url_flags = true,
   });
-  std::string tsdb_path = "data/";
-  std::string retention_time;
-  std::string retention_size;
-  program.flags().String("storage.tsdb.path", &tsdb_path, "Base path for metrics storage.");
-  program.flags().String("storage.tsdb.retention.time", &retention_time,
-                         "How long to retain samples in storage. If neither this flag nor "
-                         "storage.tsdb.retention.size is set, the retention time defaults to 15d.");
-  program.flags().String(
-      "storage.tsdb.retention.size", &retention_size,
-      "Maximum number of bytes that can be stored for blocks. Units supported: B, KB, MB, GB, "
-      "TB, PB, EB. Ex: \"512MB\". Based on powers-of-2, so 1KB is 1024B.");
+  ScraperFlags flags;
+  RegisterFlags(program.flags(), flags);
   if (auto exit_code = program.ParseFlags(argc, argv)) return *exit_code;
   const Logger& logger = program.logger();
+  const int64_t start_time_ms = Clock::Real().NowMs();
+
+  auto invalid_flag = [&](std::string_view flag, const std::string& err) {
+    logger.Error("Invalid flag", {{"flag", std::string(flag)}, {"err", err}});
+    return 1;
+  };
 
   tsdb::DbOptions db_options;
-  db_options.dir = tsdb_path;
-  if (!retention_size.empty()) {
-    auto bytes = ParseBase2Bytes(retention_size);
+  db_options.dir = flags.tsdb_path;
+  std::string retention = "15d";
+  if (!flags.retention_size.empty()) {
+    auto bytes = ParseBase2Bytes(flags.retention_size);
     if (!bytes || *bytes < 0) {
-      logger.Error("Invalid flag", {{"flag", "storage.tsdb.retention.size"},
-                                    {"err", "invalid byte size \"" + retention_size + "\""}});
-      return 1;
+      return invalid_flag("storage.tsdb.retention.size",
+                          "invalid byte size \"" + flags.retention_size + "\"");
     }
     db_options.retention_bytes = static_cast<uint64_t>(*bytes);
     db_options.retention_ms = 0;
+    retention = flags.retention_size;
   }
-  if (!retention_time.empty()) {
-    auto d = ParseDuration(retention_time);
-    if (!d.ok()) {
-      logger.Error("Invalid flag", {{"flag", "storage.tsdb.retention.time"}, {"err", d.status()}});
-      return 1;
-    }
+  if (!flags.retention_time.empty()) {
+    auto d = ParseDuration(flags.retention_time);
+    if (!d.ok()) return invalid_flag("storage.tsdb.retention.time", d.status().message());
     db_options.retention_ms = d->count();
+    retention = flags.retention_size.empty() ? flags.retention_time
+                                             : flags.retention_time + " or " + flags.retention_size;
   }
 
-  if (!program.PrepareStorageDir(tsdb_path)) return 1;
+  promql::EngineOptions engine_options;
+  scraper::QueryApi::Options query_options;
+  if (auto d = ParseDuration(flags.lookback_delta); d.ok() && d->count() > 0) {
+    engine_options.lookback_delta_ms = d->count();
+  } else {
+    return invalid_flag("query.lookback-delta", "invalid duration " + GoQuote(flags.lookback_delta));
+  }
+  if (auto d = ParseDuration(flags.query_timeout); d.ok() && d->count() > 0) {
+    engine_options.timeout = *d;
+  } else {
+    return invalid_flag("query.timeout", "invalid duration " + GoQuote(flags.query_timeout));
+  }
+  engine_options.max_concurrent_queries = static_cast<int>(flags.query_max_concurrency);
+  engine_options.max_samples = flags.query_max_samples;
+  for (const std::string& list : flags.features) {
+    for (std::string_view feature : Split(list, ',')) {
+      feature = TrimSpace(feature);
+      if (feature == "promql-experimental-functions") {
+        engine_options.parse.enable_experimental_functions = true;
+      } else if (feature == "promql-delayed-name-removal") {
+        engine_options.delayed_name_removal = true;
+      } else if (feature == "promql-per-step-stats") {
+        query_options.per_step_stats = true;
+      } else if (!feature.empty()) {
+        logger.Warn("Unknown option for --enable-feature", {{"option", std::string(feature)}});
+      }
+    }
+  }
+
+  scraper::RemoteWriteApi::Options write_options;
+  write_options.limits.require_sorted_labels = true;
+  write_options.accept_v1 = write_options.accept_v2 = false;
+  for (const std::string& list : flags.remote_write_messages) {
+    for (std::string_view message : Split(list, ',')) {
+      message = TrimSpace(message);
+      if (message == "prometheus.WriteRequest") {
+        write_options.accept_v1 = true;
+      } else if (message == "io.prometheus.write.v2.Request") {
+        write_options.accept_v2 = true;
+      } else {
+        return invalid_flag("web.remote-write-receiver.accepted-protobuf-messages",
+                            "unknown remote write protobuf message " + std::string(message));
+      }
+    }
+  }
+
+  if (!program.PrepareStorageDir(flags.tsdb_path)) return 1;
 
   auto config = program.LoadConfig<scraper::ScraperConfig>(scraper::LoadScraperConfig);
   if (!config) return 1;
   db_options.out_of_order_time_window_ms = config->Current()->storage.out_of_order_time_window.count();
+  auto external_labels = [&config] { return config->Current()->global.external_labels; };
 
-  auto db = tsdb::Db::Open(db_options, logger.With({{"component", "tsdb"}}), &program.metrics());
-  if (!db.ok()) {
-    logger.Error("Opening storage failed", {{"err", db.status()}});
-    return 1;
-  }
+  // The store opens after the server listens: /-/ready and the API answer
+  // 503 until the WAL replay is done.
+  program.MarkReadyOnStart(false);
+  std::atomic<scraper::ApiHandlers*> api{nullptr};
+  scraper::ApiRouteOptions route_options;
+  route_options.remote_write = flags.enable_remote_write_receiver;
+  route_options.max_remote_body_bytes = write_options.limits.max_compressed_bytes;
+  scraper::RegisterApiRoutes(program.router(), api, route_options);
 
-  const int code = program.Run();
-  if (Status st = (*db)->Close(); !st.ok()) {
-    logger.Error("Error closing storage", {{"err", st}});
-    return 1;
+  scraper::MetadataStore metadata;
+  promql::Engine engine(engine_options, &program.metrics());
+  std::unique_ptr<tsdb::Db> db;
+  std::unique_ptr<promql::Queryable> queryable;
+  scraper::ApiHandlers handlers;
+
+  std::jthread opener([&] {
+    auto opened = tsdb::Db::Open(db_options, logger.With({{"component", "tsdb"}}), &program.metrics());
+    if (!opened.ok()) {
+      logger.Error("Opening storage failed", {{"err", opened.status()}});
+      program.RequestExit(1);
+      return;
+    }
+    db = std::move(opened).value();
+    queryable = promql::NewTsdbQueryable(*db);
+
+    scraper::ServerInfo info;
+    info.start_time_ms = start_time_ms;
+    info.working_directory = WorkingDirectory();
+    info.hostname = HostName();
+    info.storage_retention = retention;
+    info.flags = program.flags().Values();
+    info.config_yaml = [&config] { return config->Current()->source_yaml; };
+    info.admin_api_enabled = flags.enable_admin_api;
+
+    handlers.query =
+        std::make_unique<scraper::QueryApi>(*db, engine, *queryable, metadata, Clock::Real(), query_options);
+    handlers.status =
+        std::make_unique<scraper::StatusApi>(*db, std::move(info), logger.With({{"component", "api"}}));
+    if (flags.enable_remote_write_receiver) {
+      handlers.remote_write = std::make_unique<scraper::RemoteWriteApi>(
+          *db, metadata, logger.With({{"component", "remote_write"}}), program.metrics(), write_options);
+    }
+    scraper::RemoteReadApi::Options read_options;
+    read_options.sample_limit = flags.remote_read_sample_limit;
+    read_options.concurrent_limit = flags.remote_read_concurrent_limit;
+    read_options.max_bytes_in_frame = flags.remote_read_max_bytes_in_frame;
+    handlers.remote_read = std::make_unique<scraper::RemoteReadApi>(
+        *db, external_labels, logger.With({{"component", "remote_read"}}), read_options);
+    handlers.federate = std::make_unique<scraper::Federate>(*db, engine_options.lookback_delta_ms,
+                                                            external_labels, Clock::Real());
+    api.store(&handlers, std::memory_order_release);
+    program.SetReady(true);
+  });
+
+  int code = program.Run();
+  // Run() returns once the server has stopped: no handler runs any more.
+  opener.join();
+  api.store(nullptr);
+  handlers = {};
+  queryable.reset();
+  if (db != nullptr) {
+    if (Status st = db->Close(); !st.ok()) {
+      logger.Error("Error closing storage", {{"err", st}});
+      return 1;
+    }
   }
   return code;
 }

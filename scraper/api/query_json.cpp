@@ -144,7 +144,16 @@ void AppendJsonSampleValue(std::string& out, double v) {
   } else if (std::isinf(v)) {
     out += v > 0 ? "+Inf" : "-Inf";
   } else {
-    out += FormatFloat(v, 'f');
+    // Go's shortest fixed form; integers (most counters) take a shorter path
+    // with the same output. -0 keeps its sign through the general path.
+    char buf[400];
+    std::to_chars_result res;
+    if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0 && !(v == 0 && std::signbit(v))) {
+      res = std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(v));
+    } else {
+      res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+    }
+    out.append(buf, res.ptr);
   }
   out += '"';
 }

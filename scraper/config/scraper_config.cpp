@@ -92,12 +92,20 @@ Result<ScraperConfig> ParseScraperConfig(std::string_view yaml, const std::strin
   ScraperConfig c;
   Status s = config::DecodeYaml(yaml, "config", [&](config::FieldReader& r) { DecodeConfig(r, c); });
   if (!s.ok()) return s.WithContext("parsing YAML file " + source_name);
+  c.source_yaml = std::string(yaml);
   return c;
 }
 
 Result<ScraperConfig> LoadScraperConfig(const std::string& path) {
-  return config::LoadYamlFileOrDefault<ScraperConfig>(FileSystem::Real(), path, kDefaultConfig, "config",
-                                                      DecodeConfig);
+  EMBER_ASSIGN_OR_RETURN(
+      ScraperConfig c, config::LoadYamlFileOrDefault<ScraperConfig>(FileSystem::Real(), path, kDefaultConfig,
+                                                                    "config", DecodeConfig));
+  if (path.empty()) {
+    c.source_yaml = std::string(kDefaultConfig);
+  } else if (auto text = FileSystem::Real().ReadFile(path); text.ok()) {
+    c.source_yaml = std::move(text).value();
+  }
+  return c;
 }
 
 }  // namespace ember::scraper

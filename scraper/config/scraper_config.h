@@ -47,6 +47,8 @@ struct ScraperConfig {
   StorageConfig storage;
   std::vector<std::string> rule_files;  // globs of rule files
   std::vector<std::string> scrape_config_files;
+  // The text the configuration was read from, for /api/v1/status/config.
+  std::string source_yaml;
 };
 
 // Reads prometheus.yml at `path`; "" gives the embedded default configuration.

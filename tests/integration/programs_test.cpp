@@ -208,6 +208,37 @@ TEST_CASE("The scraper's lifecycle endpoints need --web.enable-lifecycle") {
   CHECK(reload->body == "Lifecycle API is not enabled.");
 }
 
+TEST_CASE("ember-scraper serves every route under --web.route-prefix") {
+  TempDir dir;
+  auto p =
+      StartProgram("ember-scraper", {"--storage.tsdb.path=" + dir.Join("tsdb"), "--web.route-prefix=/prom/"},
+                   dir, std::chrono::seconds(30), "/prom/-/ready");
+  REQUIRE(p.ok());
+  auto query = HttpGet(p->base_url + "/prom/api/v1/query?query=1%2B1&time=4");
+  REQUIRE(query.ok());
+  CHECK(query->status == 200);
+  CHECK(query->body == R"({"status":"success","data":{"resultType":"scalar","result":[4,"2"]}})");
+  auto metrics = HttpGet(p->base_url + "/prom/metrics");
+  REQUIRE(metrics.ok());
+  CHECK(metrics->status == 200);
+  auto outside = HttpGet(p->base_url + "/api/v1/query?query=1");
+  REQUIRE(outside.ok());
+  CHECK(outside->status == 404);
+}
+
+TEST_CASE("ember-scraper takes its route prefix from --web.external-url's path") {
+  TempDir dir;
+  auto p = StartProgram(
+      "ember-scraper",
+      {"--storage.tsdb.path=" + dir.Join("tsdb"), "--web.external-url=http://example.test:9999/base/"}, dir,
+      std::chrono::seconds(30), "/base/-/ready");
+  REQUIRE(p.ok());
+  auto flags = HttpGet(p->base_url + "/base/api/v1/status/flags");
+  REQUIRE(flags.ok());
+  CHECK(flags->status == 200);
+  CHECK(flags->body.find(R"("web.external-url":"http://example.test:9999/base/")") != std::string::npos);
+}
+
 TEST_CASE("Basic auth from --web.config.file guards every endpoint") {
   TempDir dir;
   std::string web = dir.WriteFile(

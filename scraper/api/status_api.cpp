@@ -1,0 +1,264 @@
+#include "api/status_api.h"
+
+#include <string>
+#include <utility>
+
+#include "api/api_params.h"
+#include "api/api_response.h"
+#include "api/query_json.h"
+#include "ember/app/version.h"
+#include "ember/base/clock.h"
+#include "ember/base/strings.h"
+#include "ember/base/time.h"
+#include "ember/promql/parser.h"
+#include "ember/tsdb/sample.h"
+
+namespace ember::scraper {
+namespace {
+
+void AppendKey(std::string& out, std::string_view key) {
+  AppendJsonString(out, key);
+  out += ':';
+}
+
+void AppendStringField(std::string& out, std::string_view key, std::string_view value) {
+  AppendKey(out, key);
+  AppendJsonString(out, value);
+}
+
+void AppendStatEntries(std::string& out, std::string_view key, const std::vector<tsdb::StatEntry>& entries) {
+  AppendKey(out, key);
+  out += '[';
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"name\":";
+    AppendJsonString(out, entries[i].name);
+    out += ",\"value\":";
+    out += std::to_string(entries[i].value);
+    out += '}';
+  }
+  out += ']';
+}
+
+std::string Rfc3339(int64_t ms) { return FormatRfc3339Nano(ms * 1'000'000); }
+
+http::Response AdminDisabled() { return ApiError(ApiErrorType::kUnavailable, "admin APIs disabled"); }
+
+}  // namespace
+
+StatusApi::StatusApi(tsdb::Db& db, ServerInfo info, Logger logger)
+    : db_(db), info_(std::move(info)), logger_(std::move(logger)) {}
+
+std::vector<StatusApi::Route> StatusApi::Routes() {
+  const std::vector<std::string> get = {"GET"};
+  const std::vector<std::string> write = {"POST", "PUT"};
+  return {
+      {"/api/v1/status/buildinfo", get, &StatusApi::BuildInfo},
+      {"/api/v1/status/config", get, &StatusApi::Config},
+      {"/api/v1/status/flags", get, &StatusApi::Flags},
+      {"/api/v1/status/runtimeinfo", get, &StatusApi::RuntimeInfo},
+      {"/api/v1/status/tsdb", get, &StatusApi::Tsdb},
+      {"/api/v1/status/walreplay", get, &StatusApi::WalReplay},
+      {"/api/v1/targets", get, &StatusApi::Targets},
+      {"/api/v1/targets/metadata", get, &StatusApi::TargetsMetadata},
+      {"/api/v1/rules", get, &StatusApi::Rules},
+      {"/api/v1/alerts", get, &StatusApi::Alerts},
+      {"/api/v1/alertmanagers", get, &StatusApi::Alertmanagers},
+      {"/api/v1/admin/tsdb/delete_series", write, &StatusApi::DeleteSeries},
+      {"/api/v1/admin/tsdb/clean_tombstones", write, &StatusApi::CleanTombstones},
+      {"/api/v1/admin/tsdb/snapshot", write, &StatusApi::Snapshot},
+  };
+}
+
+http::Response StatusApi::BuildInfo(http::Request&) {
+  std::string data = "{";
+  AppendStringField(data, "version", app::Version());
+  data += ',';
+  AppendStringField(data, "revision", app::Revision());
+  data += ',';
+  AppendStringField(data, "branch", "");
+  data += ',';
+  AppendStringField(data, "buildUser", "ember");
+  data += ',';
+  AppendStringField(data, "buildDate", "");
+  data += ',';
+  AppendStringField(data, "goVersion", app::CompilerVersion());
+  data += '}';
+  return ApiSuccess(data);
+}
+
+http::Response StatusApi::Config(http::Request&) {
+  std::string data = "{";
+  AppendStringField(data, "yaml", info_.config_yaml ? info_.config_yaml() : "");
+  data += '}';
+  return ApiSuccess(data);
+}
+
+http::Response StatusApi::Flags(http::Request&) {
+  std::string data = "{";
+  for (size_t i = 0; i < info_.flags.size(); ++i) {
+    if (i > 0) data += ',';
+    AppendStringField(data, info_.flags[i].first, info_.flags[i].second);
+  }
+  data += '}';
+  return ApiSuccess(data);
+}
+
+http::Response StatusApi::RuntimeInfo(http::Request&) {
+  std::string data = "{";
+  AppendStringField(data, "startTime", Rfc3339(info_.start_time_ms));
+  data += ',';
+  AppendStringField(data, "CWD", info_.working_directory);
+  data += ',';
+  AppendStringField(data, "hostname", info_.hostname);
+  data += ',';
+  AppendStringField(data, "serverTime", Rfc3339(Clock::Real().NowMs()));
+  data += ",\"reloadConfigSuccess\":";
+  data += (!info_.reload_success || info_.reload_success()) ? "true" : "false";
+  data += ',';
+  AppendStringField(data, "lastConfigTime",
+                    Rfc3339(info_.last_config_time_ms ? info_.last_config_time_ms() : info_.start_time_ms));
+  data += ",\"corruptionCount\":0";
+  data += ",\"goroutineCount\":0";
+  data += ",\"GOMAXPROCS\":0";
+  data += ",\"GOMEMLIMIT\":0";
+  data += ",\"GOGC\":\"\"";
+  data += ",\"GODEBUG\":\"\"";
+  data += ',';
+  AppendStringField(data, "storageRetention", info_.storage_retention);
+  data += '}';
+  return ApiSuccess(data);
+}
+
+http::Response StatusApi::Tsdb(http::Request& request) {
+  Result<http::Params> form = request.Form();
+  if (!form.ok()) return ApiError(ApiErrorType::kBadData, form.status().message());
+  size_t limit = 10;
+  if (std::string_view text = form->Get("limit"); !text.empty()) {
+    std::optional<int64_t> n = ParseInt(text);
+    if (!n || *n <= 0) return ApiError(ApiErrorType::kBadData, "limit must be a positive number");
+    limit = static_cast<size_t>(*n);
+  }
+  const tsdb::HeadStats head = db_.Head();
+  const tsdb::CardinalityStats card = db_.Cardinality(limit);
+  std::string data = "{\"headStats\":{\"numSeries\":";
+  data += std::to_string(card.num_series);
+  data += ",\"numLabelPairs\":";
+  data += std::to_string(card.num_label_pairs);
+  data += ",\"chunkCount\":";
+  data += std::to_string(head.num_chunks);
+  data += ",\"minTime\":";
+  data += std::to_string(head.min_time);
+  data += ",\"maxTime\":";
+  data += std::to_string(head.max_time);
+  data += "},";
+  AppendStatEntries(data, "seriesCountByMetricName", card.series_count_by_metric_name);
+  data += ',';
+  AppendStatEntries(data, "labelValueCountByLabelName", card.label_value_count_by_label_name);
+  data += ',';
+  AppendStatEntries(data, "memoryInBytesByLabelName", card.memory_in_bytes_by_label_name);
+  data += ',';
+  AppendStatEntries(data, "seriesCountByLabelValuePair", card.series_count_by_label_value_pair);
+  data += '}';
+  return ApiSuccess(data);
+}
+
+http::Response StatusApi::WalReplay(http::Request&) {
+  const tsdb::Db::WalReplayStatus s = db_.WalReplay();
+  return ApiSuccess("{\"min\":" + std::to_string(s.min_segment) +
+                    ",\"max\":" + std::to_string(s.max_segment) +
+                    ",\"current\":" + std::to_string(s.current_segment) + "}");
+}
+
+http::Response StatusApi::Targets(http::Request& request) {
+  Result<http::Params> form = request.Form();
+  if (!form.ok()) return ApiError(ApiErrorType::kBadData, form.status().message());
+  return ApiSuccess("{\"activeTargets\":[],\"droppedTargets\":[],\"droppedTargetCounts\":{}}");
+}
+
+http::Response StatusApi::TargetsMetadata(http::Request& request) {
+  Result<http::Params> form = request.Form();
+  if (!form.ok()) return ApiError(ApiErrorType::kBadData, form.status().message());
+  if (std::string_view match = form->Get("match_target"); !match.empty()) {
+    Result<std::vector<tsdb::Matcher>> matchers = promql::ParseMetricSelector(match);
+    if (!matchers.ok()) return ApiError(ApiErrorType::kBadData, matchers.status().message());
+  }
+  return ApiSuccess("[]");
+}
+
+http::Response StatusApi::Rules(http::Request&) { return ApiSuccess("{\"groups\":[]}"); }
+
+http::Response StatusApi::Alerts(http::Request&) { return ApiSuccess("{\"alerts\":[]}"); }
+
+http::Response StatusApi::Alertmanagers(http::Request&) {
+  return ApiSuccess("{\"activeAlertmanagers\":[],\"droppedAlertmanagers\":[]}");
+}
+
+http::Response StatusApi::DeleteSeries(http::Request& request) {
+  if (!info_.admin_api_enabled) return AdminDisabled();
+  Result<http::Params> form = request.Form();
+  if (!form.ok()) return ApiError(ApiErrorType::kBadData, form.status().message());
+  std::vector<std::string> selectors = form->GetAll("match[]");
+  if (selectors.empty()) return ApiError(ApiErrorType::kBadData, "no match[] parameter provided");
+  int64_t start = tsdb::kMinTime;
+  int64_t end = tsdb::kMaxTime;
+  if (form->Has("start")) {
+    Result<int64_t> t = ParseApiTime(form->Get("start"));
+    if (!t.ok())
+      return ApiError(ApiErrorType::kBadData, "invalid parameter \"start\": " + t.status().message());
+    start = *t;
+  }
+  if (form->Has("end")) {
+    Result<int64_t> t = ParseApiTime(form->Get("end"));
+    if (!t.ok())
+      return ApiError(ApiErrorType::kBadData, "invalid parameter \"end\": " + t.status().message());
+    end = *t;
+  }
+  for (const std::string& selector : selectors) {
+    Result<std::vector<tsdb::Matcher>> matchers = promql::ParseMetricSelector(selector);
+    if (!matchers.ok()) return ApiError(ApiErrorType::kBadData, matchers.status().message());
+    if (Status st = db_.DeleteSeries(*matchers, start, end); !st.ok()) {
+      logger_.Error("Deleting series failed", {{"err", st}});
+      return ApiError(ApiErrorType::kInternal, st.message());
+    }
+  }
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+http::Response StatusApi::CleanTombstones(http::Request&) {
+  if (!info_.admin_api_enabled) return AdminDisabled();
+  if (Status st = db_.CleanTombstones(); !st.ok()) {
+    logger_.Error("Cleaning tombstones failed", {{"err", st}});
+    return ApiError(ApiErrorType::kInternal, st.message());
+  }
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+http::Response StatusApi::Snapshot(http::Request& request) {
+  if (!info_.admin_api_enabled) return AdminDisabled();
+  Result<http::Params> form = request.Form();
+  if (!form.ok()) return ApiError(ApiErrorType::kBadData, form.status().message());
+  if (std::string_view skip = form->Get("skip_head"); !skip.empty()) {
+    if (skip != "true" && skip != "false" && skip != "1" && skip != "0" && skip != "t" && skip != "f" &&
+        skip != "TRUE" && skip != "FALSE" && skip != "True" && skip != "False") {
+      return ApiError(ApiErrorType::kBadData,
+                      "unable to parse boolean 'skip_head' argument: strconv.ParseBool: parsing " +
+                          GoQuote(skip) + ": invalid syntax");
+    }
+  }
+  Result<std::string> name = db_.Snapshot();
+  if (!name.ok()) {
+    logger_.Error("Creating a snapshot failed", {{"err", name.status()}});
+    return ApiError(ApiErrorType::kInternal, "create snapshot: " + name.status().message());
+  }
+  std::string data = "{";
+  AppendStringField(data, "name", *name);
+  data += '}';
+  return ApiSuccess(data);
+}
+
+}  // namespace ember::scraper

@@ -1,0 +1,73 @@
+// The /api/v1 endpoints about the server itself -- status/*, targets,
+// rules, alerts, alertmanagers -- and the admin endpoints for the store.
+//
+// Answers have Prometheus's shapes. Targets, rules and alerts are empty lists
+// until scraping and rule evaluation fill them.
+//
+// Thread-safe: requests are handled concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ember/http/request.h"
+#include "ember/http/response.h"
+#include "ember/obs/logger.h"
+#include "ember/tsdb/db.h"
+
+namespace ember::scraper {
+
+// What the status endpoints report that only main() knows.
+struct ServerInfo {
+  int64_t start_time_ms = 0;
+  std::string working_directory;
+  std::string hostname;
+  std::string storage_retention;  // "15d", "512MiB", "15d or 512MiB"
+  // Every command-line flag and its value (FlagSet::Values).
+  std::vector<std::pair<std::string, std::string>> flags;
+  // The configuration's text, and whether and when it was last loaded.
+  std::function<std::string()> config_yaml;
+  std::function<bool()> reload_success;
+  std::function<int64_t()> last_config_time_ms;
+  bool admin_api_enabled = false;
+};
+
+class StatusApi {
+ public:
+  StatusApi(tsdb::Db& db, ServerInfo info, Logger logger);
+
+  http::Response BuildInfo(http::Request&);
+  http::Response Config(http::Request&);
+  http::Response Flags(http::Request&);
+  http::Response RuntimeInfo(http::Request&);
+  http::Response Tsdb(http::Request&);
+  http::Response WalReplay(http::Request&);
+  http::Response Targets(http::Request&);
+  http::Response TargetsMetadata(http::Request&);
+  http::Response Rules(http::Request&);
+  http::Response Alerts(http::Request&);
+  http::Response Alertmanagers(http::Request&);
+
+  // Admin endpoints (POST and PUT): 503 "admin APIs disabled" unless
+  // ServerInfo::admin_api_enabled.
+  http::Response DeleteSeries(http::Request&);
+  http::Response CleanTombstones(http::Request&);
+  http::Response Snapshot(http::Request&);
+
+  struct Route {
+    std::string path;
+    std::vector<std::string> methods;
+    http::Response (StatusApi::*handler)(http::Request&);
+  };
+  static std::vector<Route> Routes();
+
+ private:
+  tsdb::Db& db_;
+  ServerInfo info_;
+  Logger logger_;
+};
+
+}  // namespace ember::scraper
