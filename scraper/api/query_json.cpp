@@ -1,5 +1,6 @@
 #include "query_json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -20,12 +21,58 @@ void AppendUnicodeEscape(std::string& out, uint32_t cp) {
   out += kHex[cp & 0xf];
 }
 
+// Writes a timestamp in ms as seconds (see AppendJsonTimestamp); at most 24
+// characters.
+char* WriteJsonTimestamp(char* p, int64_t ms) {
+  // Seconds and milliseconds are written apart, so no float rounding can
+  // change the timestamp.
+  uint64_t abs = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+  if (ms < 0) *p++ = '-';
+  p = std::to_chars(p, p + 24, abs / 1000).ptr;
+  unsigned frac = static_cast<unsigned>(abs % 1000);
+  if (frac == 0) return p;
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + frac / 100);
+  if (frac % 100 == 0) return p;
+  *p++ = static_cast<char>('0' + frac / 10 % 10);
+  if (frac % 10 == 0) return p;
+  *p++ = static_cast<char>('0' + frac % 10);
+  return p;
+}
+
+// Writes a sample value as a JSON string (see AppendJsonSampleValue); needs
+// up to 400 characters before `end`.
+char* WriteJsonSampleValue(char* p, char* end, double v) {
+  *p++ = '"';
+  if (std::isnan(v)) {
+    p = std::copy_n("NaN", 3, p);
+  } else if (std::isinf(v)) {
+    p = std::copy_n(v > 0 ? "+Inf" : "-Inf", 4, p);
+  } else if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0 && !(v == 0 && std::signbit(v))) {
+    // Integers (most counters) take a shorter path with the same output.
+    p = std::to_chars(p, end, static_cast<int64_t>(v)).ptr;
+  } else {
+    // Go's shortest fixed form. The plain shortest form is quicker and the
+    // same unless it chose an exponent.
+    char* start = p;
+    p = std::to_chars(p, end, v).ptr;
+    if (std::find(start, p, 'e') != p) p = std::to_chars(start, end, v, std::chars_format::fixed).ptr;
+  }
+  *p++ = '"';
+  return p;
+}
+
 void AppendSampleArray(std::string& out, int64_t t, double v) {
-  out += '[';
-  AppendJsonTimestamp(out, t);
-  out += ',';
-  AppendJsonSampleValue(out, v);
-  out += ']';
+  // Formatted in a local buffer and appended once: this runs for every
+  // sample of a large matrix.
+  char buf[512];
+  char* p = buf;
+  *p++ = '[';
+  p = WriteJsonTimestamp(p, t);
+  *p++ = ',';
+  p = WriteJsonSampleValue(p, buf + sizeof(buf), v);
+  *p++ = ']';
+  out.append(buf, p);
 }
 
 void AppendMetric(std::string& out, const Labels& labels) {
@@ -120,42 +167,13 @@ void AppendJsonString(std::string& out, std::string_view s) {
 }
 
 void AppendJsonTimestamp(std::string& out, int64_t ms) {
-  // Seconds and milliseconds are written apart, so no float rounding can
-  // change the timestamp.
-  uint64_t abs = ms < 0 ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
-  if (ms < 0) out += '-';
-  char buf[24];
-  auto res = std::to_chars(buf, buf + sizeof(buf), abs / 1000);
-  out.append(buf, res.ptr);
-  unsigned frac = static_cast<unsigned>(abs % 1000);
-  if (frac == 0) return;
-  char digits[4] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
-                    static_cast<char>('0' + frac % 10), 0};
-  size_t len = 3;
-  while (digits[len - 1] == '0') --len;
-  out += '.';
-  out.append(digits, len);
+  char buf[32];
+  out.append(buf, WriteJsonTimestamp(buf, ms));
 }
 
 void AppendJsonSampleValue(std::string& out, double v) {
-  out += '"';
-  if (std::isnan(v)) {
-    out += "NaN";
-  } else if (std::isinf(v)) {
-    out += v > 0 ? "+Inf" : "-Inf";
-  } else {
-    // Go's shortest fixed form; integers (most counters) take a shorter path
-    // with the same output. -0 keeps its sign through the general path.
-    char buf[400];
-    std::to_chars_result res;
-    if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0 && !(v == 0 && std::signbit(v))) {
-      res = std::to_chars(buf, buf + sizeof(buf), static_cast<int64_t>(v));
-    } else {
-      res = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
-    }
-    out.append(buf, res.ptr);
-  }
-  out += '"';
+  char buf[448];
+  out.append(buf, WriteJsonSampleValue(buf, buf + sizeof(buf), v));
 }
 
 void AppendQueryData(std::string& out, const promql::Value& value) {
@@ -183,6 +201,13 @@ void AppendQueryData(std::string& out, const promql::Value& value) {
     }
     out += ']';
   } else if (const auto* matrix = std::get_if<promql::Matrix>(&value)) {
+    // Growing a string of many megabytes by doubling copies it again and
+    // again and faults in twice the pages; an estimate up front avoids both.
+    size_t estimate = 0;
+    for (const promql::Series& series : *matrix) {
+      estimate += series.labels.ByteSize() + 8 * series.labels.size() + 32 + series.samples.size() * 32;
+    }
+    out.reserve(out.size() + estimate);
     out += '[';
     for (size_t i = 0; i < matrix->size(); ++i) {
       const promql::Series& series = (*matrix)[i];
