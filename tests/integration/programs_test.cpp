@@ -9,6 +9,7 @@
 
 #include "ember/base/strings.h"
 #include "ember/http/client.h"
+#include "ember/tsdb/db.h"
 #include "test_bcrypt_hash.h"
 #include "test_certificates.h"
 #include "test_support.h"
@@ -224,6 +225,23 @@ TEST_CASE("ember-scraper serves every route under --web.route-prefix") {
   auto outside = HttpGet(p->base_url + "/api/v1/query?query=1");
   REQUIRE(outside.ok());
   CHECK(outside->status == 404);
+}
+
+TEST_CASE("ember-scraper exits 1 when its storage cannot be opened after the server started") {
+  TempDir dir;
+  // The store holds a lock on its directory: a second opener must fail.
+  tsdb::DbOptions options;
+  options.dir = dir.Join("tsdb");
+  options.maintenance_interval_ms = 0;
+  auto held = tsdb::Db::Open(options, Logger());
+  REQUIRE(held.ok());
+  auto p = Process::Start(ProgramPath("ember-scraper"),
+                          {"--storage.tsdb.path=" + dir.Join("tsdb"),
+                           "--web.listen-address=127.0.0.1:" + std::to_string(FreePort())},
+                          dir.Join("scraper.log"));
+  REQUIRE(p.ok());
+  CHECK(p->WaitExit(std::chrono::seconds(30)) == 1);
+  CHECK(p->Log().find("Opening storage failed") != std::string::npos);
 }
 
 TEST_CASE("ember-scraper takes its route prefix from --web.external-url's path") {
