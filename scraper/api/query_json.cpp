@@ -52,11 +52,8 @@ char* WriteJsonSampleValue(char* p, char* end, double v) {
     // Integers (most counters) take a shorter path with the same output.
     p = std::to_chars(p, end, static_cast<int64_t>(v)).ptr;
   } else {
-    // Go's shortest fixed form. The plain shortest form is quicker and the
-    // same unless it chose an exponent.
-    char* start = p;
-    p = std::to_chars(p, end, v).ptr;
-    if (std::find(start, p, 'e') != p) p = std::to_chars(start, end, v, std::chars_format::fixed).ptr;
+    // Go's shortest fixed form.
+    p = WriteFloatF(p, v);
   }
   *p++ = '"';
   return p;

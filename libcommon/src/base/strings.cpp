@@ -1,5 +1,7 @@
 #include "ember/base/strings.h"
 
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -183,14 +185,53 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+char* WriteFloatF(char* out, double v) {
+  // Go writes the shortest digits that read back as `v` and pads with zeros
+  // (2^64 is "18446744073709552000"); C++'s fixed form would write every
+  // digit of the exact value. So take the shortest digits from the
+  // scientific form and place the decimal point here.
+  char sci[32];
+  const auto res = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
+  const char* p = sci;
+  if (*p == '-') *out++ = *p++;
+  char digits[20];
+  size_t n = 0;
+  for (; p != res.ptr && *p != 'e'; ++p) {
+    if (*p != '.') digits[n++] = *p;
+  }
+  int exp = 0;
+  if (p != res.ptr) {
+    ++p;
+    const bool negative = *p == '-';
+    if (*p == '+' || *p == '-') ++p;
+    std::from_chars(p, res.ptr, exp);
+    if (negative) exp = -exp;
+  }
+  // The decimal point goes after `point` digits (may be <= 0 or > n).
+  const int point = exp + 1;
+  if (point <= 0) {
+    *out++ = '0';
+    *out++ = '.';
+    out = std::fill_n(out, -point, '0');
+    return std::copy_n(digits, n, out);
+  }
+  if (static_cast<size_t>(point) >= n) {
+    out = std::copy_n(digits, n, out);
+    return std::fill_n(out, static_cast<size_t>(point) - n, '0');
+  }
+  out = std::copy_n(digits, point, out);
+  *out++ = '.';
+  return std::copy_n(digits + point, n - static_cast<size_t>(point), out);
+}
+
 std::string FormatFloat(double v, char format) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[400];  // the longest fixed form of a double is about 330 characters
   if (format == 'g') {
     // Go's shortest 'g' switches to the exponent form when the decimal
     // exponent is below -4 or at least 6 (C++'s general form decides by the
     // digit count instead, so decide here).
+    char buf[32];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
     if (ec != std::errc()) return "NaN";
     std::string_view sci(buf, end - buf);
@@ -199,9 +240,8 @@ std::string FormatFloat(double v, char format) {
     std::from_chars(sci.data() + e + (sci[e + 1] == '+' ? 2 : 1), sci.data() + sci.size(), exp);
     if (exp < -4 || exp >= 6) return std::string(sci);
   }
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-  if (ec != std::errc()) return "NaN";
-  return std::string(buf, end);
+  char buf[kMaxFloatFChars];
+  return std::string(buf, WriteFloatF(buf, v));
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

@@ -21,6 +21,15 @@ TEST_CASE("FormatFloat matches Go's shortest forms") {
   CHECK(FormatFloat(0.1) == "0.1");
   CHECK(FormatFloat(-2.5) == "-2.5");
   CHECK(FormatFloat(1e21) == "1000000000000000000000");
+  // Shortest digits padded with zeros, not the exact value's digits.
+  CHECK(FormatFloat(18446744073709551616.0) == "18446744073709552000");
+  CHECK(FormatFloat(1.5e300).size() == 301);
+  CHECK(FormatFloat(0.000123) == "0.000123");
+  CHECK(FormatFloat(-0.0) == "-0");
+  CHECK(FormatFloat(0) == "0");
+  CHECK(FormatFloat(5e-324) == "0." + std::string(323, '0') + "5");
+  CHECK(FormatFloat(123.456) == "123.456");
+  CHECK(FormatFloat(-1234567.5) == "-1234567.5");
   CHECK(FormatFloat(std::nan("")) == "NaN");
   CHECK(FormatFloat(INFINITY) == "+Inf");
   CHECK(FormatFloat(-INFINITY) == "-Inf");

@@ -43,6 +43,11 @@ void AppendUtf8(std::string& out, uint32_t cp);
 // format 'f' (API sample values) or 'g' (exposition text): the shortest form
 // that reads back to the same double, and "NaN", "+Inf", "-Inf".
 std::string FormatFloat(double v, char format = 'f');
+// The 'f' form of FormatFloat for a finite `v`, written at `out`, which must
+// have room for kMaxFloatFChars characters; returns the end. For encoders
+// that write many numbers into one buffer.
+inline constexpr size_t kMaxFloatFChars = 400;
+char* WriteFloatF(char* out, double v);
 
 // Compares two byte strings in time that depends only on their lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
