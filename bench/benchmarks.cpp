@@ -8,6 +8,8 @@ Result<std::vector<Figure>> RunTsdbStorageVsPrometheus(const BenchmarkOptions& o
 Result<std::vector<Figure>> RunTsdbStorageVsPrometheusQuick(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunPromqlVsPrometheus(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunPromqlVsPrometheusQuick(const BenchmarkOptions& options);
+Result<std::vector<Figure>> RunRemoteWriteVsPrometheus(const BenchmarkOptions& options);
+Result<std::vector<Figure>> RunRemoteWriteVsPrometheusQuick(const BenchmarkOptions& options);
 
 std::vector<Benchmark> AllBenchmarks() {
   return {
@@ -23,6 +25,11 @@ std::vector<Benchmark> AllBenchmarks() {
        "Dashboard range queries, ~13.5k series x 4 h: engine vs Prometheus 2.42 (--series, --hours)",
        RunPromqlVsPrometheus},
       {"promql-vs-prometheus-quick", "The same on ~2k series x 2 h", RunPromqlVsPrometheusQuick},
+      {"remote-write-vs-prometheus",
+       "Remote write 1.0 ingestion, ~100k series x 40 rounds, vs Prometheus 2.42 (--series, --hours)",
+       RunRemoteWriteVsPrometheus},
+      {"remote-write-vs-prometheus-quick", "The same on ~10k series x 10 rounds",
+       RunRemoteWriteVsPrometheusQuick},
   };
 }
 
