@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 // The state struct lives on the stack, which needs the static-linking API.
 #define XXH_STATIC_LINKING_ONLY
@@ -24,6 +25,26 @@ bool Contains(const std::vector<std::string>& names, std::string_view name) {
 // common case of small label sets.
 template <class Pred>
 uint64_t HashPairs(const std::vector<Label>& labels, Pred keep) {
+  // XXH3 of the concatenated bytes, in one call when they fit a stack buffer
+  // (the streaming state copies each small piece and costs more than the
+  // hashing); the result is the same either way.
+  char buf[1024];
+  size_t n = 0;
+  for (const Label& l : labels) {
+    if (!keep(l)) continue;
+    const size_t need = l.name.size() + l.value.size() + 2;
+    if (n + need > sizeof(buf)) {
+      n = sizeof(buf) + 1;
+      break;
+    }
+    std::memcpy(buf + n, l.name.data(), l.name.size());
+    n += l.name.size();
+    buf[n++] = kSep;
+    std::memcpy(buf + n, l.value.data(), l.value.size());
+    n += l.value.size();
+    buf[n++] = kSep;
+  }
+  if (n <= sizeof(buf)) return XXH3_64bits(buf, n);
   XXH3_state_t state;
   XXH3_64bits_reset(&state);
   for (const Label& l : labels) {

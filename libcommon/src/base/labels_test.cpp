@@ -1,6 +1,9 @@
 #include "ember/base/labels.h"
 
+#include <xxhash.h>
+
 #include <catch2/catch.hpp>
+#include <string>
 
 namespace ember {
 namespace {
@@ -45,6 +48,15 @@ TEST_CASE("LabelsBuilder sets, deletes and treats empty values as deletion") {
   CHECK(b.Get("a") == "10");
   CHECK(base.Without({"a"}) == Labels{{"b", "2"}});
   CHECK(base.Keep({"a"}) == Labels{{"a", "1"}});
+}
+
+TEST_CASE("Labels::Hash is XXH3 of the pairs, whether they fit the stack buffer or not") {
+  for (size_t len : {size_t{3}, size_t{2000}}) {
+    Labels l{{"__name__", "up"}, {"job", std::string(len, 'x')}};
+    std::string bytes =
+        std::string("__name__") + '\xff' + "up" + '\xff' + "job" + '\xff' + std::string(len, 'x') + '\xff';
+    CHECK(l.Hash() == XXH3_64bits(bytes.data(), bytes.size()));
+  }
 }
 
 }  // namespace
