@@ -79,6 +79,19 @@ void RegisterFlags(FlagSet& flags, ScraperFlags& f) {
                 "promql-delayed-name-removal, promql-per-step-stats.");
 }
 
+// The items of a list flag, given once with commas or many times, trimmed;
+// empty items are left out.
+std::vector<std::string_view> ListItems(const std::vector<std::string>& uses) {
+  std::vector<std::string_view> items;
+  for (const std::string& use : uses) {
+    for (std::string_view item : Split(use, ',')) {
+      item = TrimSpace(item);
+      if (!item.empty()) items.push_back(item);
+    }
+  }
+  return items;
+}
+
 std::string HostName() {
   char host[256] = {};
   if (::gethostname(host, sizeof(host) - 1) != 0) return "";
@@ -150,35 +163,29 @@ int main(int argc, char** argv) {
   }
   engine_options.max_concurrent_queries = static_cast<int>(flags.query_max_concurrency);
   engine_options.max_samples = flags.query_max_samples;
-  for (const std::string& list : flags.features) {
-    for (std::string_view feature : Split(list, ',')) {
-      feature = TrimSpace(feature);
-      if (feature == "promql-experimental-functions") {
-        engine_options.parse.enable_experimental_functions = true;
-      } else if (feature == "promql-delayed-name-removal") {
-        engine_options.delayed_name_removal = true;
-      } else if (feature == "promql-per-step-stats") {
-        query_options.per_step_stats = true;
-      } else if (!feature.empty()) {
-        logger.Warn("Unknown option for --enable-feature", {{"option", std::string(feature)}});
-      }
+  for (std::string_view feature : ListItems(flags.features)) {
+    if (feature == "promql-experimental-functions") {
+      engine_options.parse.enable_experimental_functions = true;
+    } else if (feature == "promql-delayed-name-removal") {
+      engine_options.delayed_name_removal = true;
+    } else if (feature == "promql-per-step-stats") {
+      query_options.per_step_stats = true;
+    } else {
+      logger.Warn("Unknown option for --enable-feature", {{"option", std::string(feature)}});
     }
   }
 
   scraper::RemoteWriteApi::Options write_options;
   write_options.limits.require_sorted_labels = true;
   write_options.accept_v1 = write_options.accept_v2 = false;
-  for (const std::string& list : flags.remote_write_messages) {
-    for (std::string_view message : Split(list, ',')) {
-      message = TrimSpace(message);
-      if (message == "prometheus.WriteRequest") {
-        write_options.accept_v1 = true;
-      } else if (message == "io.prometheus.write.v2.Request") {
-        write_options.accept_v2 = true;
-      } else {
-        return invalid_flag("web.remote-write-receiver.accepted-protobuf-messages",
-                            "unknown remote write protobuf message " + std::string(message));
-      }
+  for (std::string_view message : ListItems(flags.remote_write_messages)) {
+    if (message == "prometheus.WriteRequest") {
+      write_options.accept_v1 = true;
+    } else if (message == "io.prometheus.write.v2.Request") {
+      write_options.accept_v2 = true;
+    } else {
+      return invalid_flag("web.remote-write-receiver.accepted-protobuf-messages",
+                          "unknown remote write protobuf message " + std::string(message));
     }
   }
 

@@ -455,6 +455,38 @@ http::Response QueryApi::Series(http::Request& request) {
   return Success(data, notes);
 }
 
+namespace {
+
+// The sorted union of what `fetch` gives for each matcher set; one call with
+// no matchers (every series) when there is no set.
+template <class Fetch>
+Result<std::vector<std::string>> SortedUnion(const std::vector<std::vector<tsdb::Matcher>>& sets,
+                                             Fetch fetch) {
+  if (sets.empty()) return fetch(std::span<const tsdb::Matcher>());
+  if (sets.size() == 1) return fetch(sets[0]);
+  std::vector<std::string> all;
+  for (const auto& set : sets) {
+    EMBER_ASSIGN_OR_RETURN(std::vector<std::string> got, fetch(set));
+    all.insert(all.end(), std::make_move_iterator(got.begin()), std::make_move_iterator(got.end()));
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+}  // namespace
+
+http::Response QueryApi::StringList(std::vector<std::string> items, int64_t limit) const {
+  Notes notes(options_.max_warnings, options_.max_infos);
+  if (limit > 0 && items.size() > static_cast<size_t>(limit)) {
+    items.resize(static_cast<size_t>(limit));
+    notes.AddWarning(std::string(kTruncated));
+  }
+  std::string data;
+  AppendStringArray(data, items);
+  return Success(data, notes);
+}
+
 http::Response QueryApi::LabelNames(http::Request& request) {
   const http::Params form = ApiForm(request, nullptr);
   auto limit = ParseApiLimit(form.Get("limit"));
@@ -467,28 +499,10 @@ http::Response QueryApi::LabelNames(http::Request& request) {
   if (!sets.ok()) return ApiError(ApiErrorType::kBadData, sets.status().message());
 
   const tsdb::Querier querier = db_.NewQuerier(*start, *end);
-  std::vector<std::string> names;
-  if (sets->size() <= 1) {
-    auto got = querier.LabelNames(sets->empty() ? std::span<const tsdb::Matcher>() : (*sets)[0]);
-    if (!got.ok()) return ExecError(got.status());
-    names = std::move(got).value();
-  } else {
-    for (const auto& set : *sets) {
-      auto got = querier.LabelNames(set);
-      if (!got.ok()) return ExecError(got.status());
-      names.insert(names.end(), std::make_move_iterator(got->begin()), std::make_move_iterator(got->end()));
-    }
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-  }
-  Notes notes(options_.max_warnings, options_.max_infos);
-  if (*limit > 0 && names.size() > static_cast<size_t>(*limit)) {
-    names.resize(static_cast<size_t>(*limit));
-    notes.AddWarning(std::string(kTruncated));
-  }
-  std::string data;
-  AppendStringArray(data, names);
-  return Success(data, notes);
+  auto names =
+      SortedUnion(*sets, [&](std::span<const tsdb::Matcher> set) { return querier.LabelNames(set); });
+  if (!names.ok()) return ExecError(names.status());
+  return StringList(std::move(names).value(), *limit);
 }
 
 http::Response QueryApi::LabelValues(http::Request& request) {
@@ -505,28 +519,10 @@ http::Response QueryApi::LabelValues(http::Request& request) {
   if (!sets.ok()) return ApiError(ApiErrorType::kBadData, sets.status().message());
 
   const tsdb::Querier querier = db_.NewQuerier(*start, *end);
-  std::vector<std::string> values;
-  if (sets->size() <= 1) {
-    auto got = querier.LabelValues(*name, sets->empty() ? std::span<const tsdb::Matcher>() : (*sets)[0]);
-    if (!got.ok()) return ExecError(got.status());
-    values = std::move(got).value();
-  } else {
-    for (const auto& set : *sets) {
-      auto got = querier.LabelValues(*name, set);
-      if (!got.ok()) return ExecError(got.status());
-      values.insert(values.end(), std::make_move_iterator(got->begin()), std::make_move_iterator(got->end()));
-    }
-  }
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-  Notes notes(options_.max_warnings, options_.max_infos);
-  if (*limit > 0 && values.size() > static_cast<size_t>(*limit)) {
-    values.resize(static_cast<size_t>(*limit));
-    notes.AddWarning(std::string(kTruncated));
-  }
-  std::string data;
-  AppendStringArray(data, values);
-  return Success(data, notes);
+  auto values =
+      SortedUnion(*sets, [&](std::span<const tsdb::Matcher> set) { return querier.LabelValues(*name, set); });
+  if (!values.ok()) return ExecError(values.status());
+  return StringList(std::move(values).value(), *limit);
 }
 
 http::Response QueryApi::Metadata(http::Request& request) {

@@ -80,6 +80,9 @@ class QueryApi {
 
  private:
   struct EvalParams;
+  // The answer of /labels and /label/<name>/values: `items` (sorted), cut
+  // to `limit` (when positive) with a warning.
+  http::Response StringList(std::vector<std::string> items, int64_t limit) const;
   // Parses timeout, lookback_delta and stats (shared by query and
   // query_range); returns a response when a parameter is bad.
   std::optional<http::Response> ParseEvalParams(const http::Params& form, EvalParams& out) const;

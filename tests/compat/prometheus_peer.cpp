@@ -5,28 +5,6 @@
 
 namespace ember::compat {
 
-std::string FormatSeconds(int64_t ms) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ms / 1000),
-                static_cast<long long>(ms % 1000));
-  return buf;
-}
-
-std::string FormEscape(const std::string& s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 Result<PrometheusPeer> PrometheusPeer::Start(const testing::TempDir& dir) {
   std::string config = dir.WriteFile("prometheus.yml", "global:\n  scrape_interval: 1h\n");
   EMBER_ASSIGN_OR_RETURN(

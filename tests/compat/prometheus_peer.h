@@ -42,9 +42,7 @@ class PrometheusPeer {
   testing::RunningProgram program_;
 };
 
-// "1767225600.123" for 1767225600123 ms.
-std::string FormatSeconds(int64_t ms);
-// Percent-encodes a form value.
-std::string FormEscape(const std::string& s);
+using testing::FormatSeconds;
+using testing::FormEscape;
 
 }  // namespace ember::compat

@@ -56,27 +56,6 @@ int64_t NowMs() {
       .count();
 }
 
-std::string FormatSeconds(int64_t ms) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ms / 1000),
-                static_cast<long long>(ms % 1000));
-  return buf;
-}
-
-std::string UrlEscape(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 namespace {
 
@@ -99,14 +78,14 @@ Result<nlohmann::json> ApiGet(const std::string& base_url, const std::string& pa
 Result<nlohmann::json> InstantQuery(const std::string& base_url, const std::string& query, int64_t time_ms) {
   return DataOf(base_url + " query " + query + " @" + FormatSeconds(time_ms),
                 testing::HttpPost(base_url + "/api/v1/query",
-                                  "query=" + UrlEscape(query) + "&time=" + FormatSeconds(time_ms)));
+                                  "query=" + FormEscape(query) + "&time=" + FormatSeconds(time_ms)));
 }
 
 Result<nlohmann::json> RangeQuery(const std::string& base_url, const std::string& query, int64_t start_ms,
                                   int64_t end_ms, int64_t step_ms) {
   return DataOf(base_url + " query_range " + query,
                 testing::HttpPost(base_url + "/api/v1/query_range",
-                                  "query=" + UrlEscape(query) + "&start=" + FormatSeconds(start_ms) +
+                                  "query=" + FormEscape(query) + "&start=" + FormatSeconds(start_ms) +
                                       "&end=" + FormatSeconds(end_ms) + "&step=" + FormatSeconds(step_ms)));
 }
 

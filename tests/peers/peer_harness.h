@@ -53,10 +53,8 @@ std::string LogTail(std::string_view name, const testing::Process& process, size
 
 // Milliseconds since the Unix epoch, now.
 int64_t NowMs();
-// "1767225600.123" for 1767225600123 ms, as the API takes times.
-std::string FormatSeconds(int64_t ms);
-// Percent-encodes a URL query or form value.
-std::string UrlEscape(std::string_view s);
+using testing::FormatSeconds;
+using testing::FormEscape;
 
 // GET base_url + path_and_query; the JSON body's "data" when the answer is 200
 // with "status":"success", otherwise an error carrying the status and body.

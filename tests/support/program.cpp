@@ -1,3 +1,5 @@
+#include <cctype>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 
@@ -60,6 +62,28 @@ Result<HttpReply> HttpPost(const std::string& url, const std::string& body, cons
   req.body = body;
   req.headers.Set("Content-Type", content_type);
   return Exchange(std::move(req));
+}
+
+std::string FormatSeconds(int64_t ms) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ms / 1000),
+                static_cast<long long>(ms % 1000));
+  return buf;
+}
+
+std::string FormEscape(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 Result<HttpReply> HttpDo(const std::string& method, const std::string& url,

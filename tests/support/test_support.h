@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ember/base/status.h"
@@ -106,6 +107,11 @@ Result<HttpReply> HttpGetWithBasicAuth(const std::string& url, const std::string
                                        const std::string& password);
 Result<HttpReply> HttpPost(const std::string& url, const std::string& body,
                            const std::string& content_type = "application/x-www-form-urlencoded");
+// "1767225600.123" for 1767225600123 ms, as the HTTP APIs take times.
+std::string FormatSeconds(int64_t ms);
+// Percent-encodes a URL query or form value.
+std::string FormEscape(std::string_view s);
+
 // Any method, with the given header fields (Host, User-Agent and
 // Content-Length are added).
 Result<HttpReply> HttpDo(const std::string& method, const std::string& url,

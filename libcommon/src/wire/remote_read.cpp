@@ -5,23 +5,11 @@
 
 #include "ember/wire/prom_remote.pb.h"
 #include "ember/wire/snappy.h"
+#include "serialize.h"
 #include "write_limits.h"
 
 namespace ember::wire {
 namespace {
-
-template <class Message>
-Result<std::string> SerializeCompressed(const Message& message, std::string_view what) {
-  if (message.ByteSizeLong() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return Status::InvalidArgument(std::string(what) + " of " + std::to_string(message.ByteSizeLong()) +
-                                   " bytes exceeds protobuf's 2 GiB message limit");
-  }
-  std::string raw;
-  if (!message.SerializeToString(&raw)) {
-    return Status::Internal("protobuf: serializing the " + std::string(what) + " failed");
-  }
-  return SnappyCompress(raw);
-}
 
 // Checks the compressed size and uncompresses a remote read body.
 Result<std::string> Uncompress(std::string_view body, const ReadDecodeLimits& limits, std::string_view what) {
@@ -141,7 +129,7 @@ Result<std::string> EncodeReadRequest(const ReadRequestData& request) {
   for (ReadResponseType t : request.accepted_response_types) {
     pr.add_accepted_response_types(static_cast<prometheus::ReadRequest::ResponseType>(t));
   }
-  return SerializeCompressed(pr, "read request");
+  return internal::SerializeCompressed(pr, "read request");
 }
 
 Result<std::string> EncodeReadResponse(std::span<const ReadQueryResult> results) {
@@ -161,7 +149,7 @@ Result<std::string> EncodeReadResponse(std::span<const ReadQueryResult> results)
       }
     }
   }
-  return SerializeCompressed(response, "read response");
+  return internal::SerializeCompressed(response, "read response");
 }
 
 Result<std::vector<ReadQueryResult>> DecodeReadResponse(std::string_view snappy_body,

@@ -10,6 +10,7 @@
 #include "ember/wire/prom_remote.pb.h"
 #include "ember/wire/snappy.h"
 #include "proto_reader.h"
+#include "serialize.h"
 #include "varint.h"
 #include "write_limits.h"
 
@@ -295,15 +296,7 @@ Result<std::string> EncodeWriteRequest(std::span<const WriteSeries> series,
     pm->set_help(m.help);
     pm->set_unit(m.unit);
   }
-  if (request.ByteSizeLong() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return Status::InvalidArgument("write request of " + std::to_string(request.ByteSizeLong()) +
-                                   " bytes exceeds protobuf's 2 GiB message limit");
-  }
-  std::string raw;
-  if (!request.SerializeToString(&raw)) {
-    return Status::Internal("protobuf: serializing the write request failed");
-  }
-  return SnappyCompress(raw);
+  return internal::SerializeCompressed(request, "write request");
 }
 
 Result<WriteRequestData> DecodeWriteRequest(std::string_view body, const WriteDecodeLimits& limits) {

@@ -8,6 +8,7 @@
 #include "ember/wire/prom_write_v2.pb.h"
 #include "ember/wire/remote_write.h"
 #include "ember/wire/snappy.h"
+#include "serialize.h"
 #include "write_limits.h"
 
 namespace ember::wire {
@@ -86,15 +87,7 @@ Result<std::string> EncodeWriteRequestV2(std::span<const WriteSeries> series,
       SetMetadata(m, symbols, ts);
     }
   }
-  if (request.ByteSizeLong() > static_cast<size_t>(std::numeric_limits<int>::max())) {
-    return Status::InvalidArgument("write request of " + std::to_string(request.ByteSizeLong()) +
-                                   " bytes exceeds protobuf's 2 GiB message limit");
-  }
-  std::string raw;
-  if (!request.SerializeToString(&raw)) {
-    return Status::Internal("protobuf: serializing the write request failed");
-  }
-  return SnappyCompress(raw);
+  return internal::SerializeCompressed(request, "write request");
 }
 
 Result<WriteRequestData> DecodeWriteRequestV2(std::string_view body, const WriteDecodeLimits& limits) {
