@@ -93,9 +93,9 @@ QueryOutcome FromEngine(const Result<promql::QueryResult>& result) {
     for (const auto& e : *vec) out.series.push_back({e.labels, {{e.t, e.v}}});
   } else if (const auto* m = std::get_if<promql::Matrix>(&v)) {
     out.type = "matrix";
-    for (const auto& s : *m) {
-      ResultSeries rs{s.labels, {}};
-      for (const auto& p : s.samples) rs.points.push_back({p.t, p.v});
+    for (const auto& series : *m) {
+      ResultSeries rs{series.labels, {}};
+      for (const auto& p : series.samples) rs.points.push_back({p.t, p.v});
       out.series.push_back(std::move(rs));
     }
   } else {
