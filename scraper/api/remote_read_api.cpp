@@ -66,7 +66,10 @@ RemoteReadApi::RemoteReadApi(tsdb::Db& db, std::function<Labels()> external_labe
 
 http::Response RemoteReadApi::Read(http::Request& request) {
   Result<wire::ReadRequestData> decoded = wire::DecodeReadRequest(request.body, options_.limits);
-  if (!decoded.ok()) return PlainError(400, decoded.status().message());
+  if (!decoded.ok()) {
+    const bool too_large = decoded.status().code() == StatusCode::kResourceExhausted;
+    return PlainError(too_large ? 413 : 400, decoded.status().message());
+  }
 
   // The first response type the client accepts; SAMPLES when it names none.
   bool streamed = false;

@@ -276,6 +276,35 @@ TEST_CASE("ember-scraper answers the golden API cases") {
   CHECK(failed == 0);
 }
 
+TEST_CASE("ember-scraper refuses oversized and malformed remote bodies and keeps serving") {
+  testing::TempDir dir;
+  auto program = testing::StartProgram("ember-scraper", {"--storage.tsdb.path=" + dir.Join("data")}, dir);
+  REQUIRE(program.ok());
+  const std::vector<std::pair<std::string, std::string>> protobuf = {
+      {"Content-Type", "application/x-protobuf"}, {"Content-Encoding", "snappy"}};
+  // Larger than the 32 MiB the remote endpoints take.
+  auto big =
+      testing::HttpDo("POST", program->base_url + "/api/v1/write", protobuf, std::string(33 << 20, 'x'));
+  if (big.ok()) CHECK(big->status == 413);  // the server may also close the connection early
+  auto big_read =
+      testing::HttpDo("POST", program->base_url + "/api/v1/read", protobuf, std::string(33 << 20, 'x'));
+  if (big_read.ok()) CHECK(big_read->status == 413);
+  // A snappy block that claims a huge uncompressed length: refused before
+  // anything is allocated for it.
+  const std::string bomb = std::string("\xff\xff\xff\xff\x0f", 5) + std::string(64, '\0');
+  for (const char* path : {"/api/v1/write", "/api/v1/read"}) {
+    auto reply = testing::HttpDo("POST", program->base_url + path, protobuf, bomb);
+    REQUIRE(reply.ok());
+    CHECK(reply->status == 413);
+  }
+  auto garbage = testing::HttpDo("POST", program->base_url + "/api/v1/read", protobuf, "not snappy");
+  REQUIRE(garbage.ok());
+  CHECK(garbage->status == 400);
+  auto ready = testing::HttpGet(program->base_url + "/-/ready");
+  REQUIRE(ready.ok());
+  CHECK(ready->status == 200);
+}
+
 TEST_CASE("Prometheus 2.42 gives the answers of the cases marked peer") {
   if (::access(compat::kPrometheusPath, X_OK) != 0) {
     WARN("prometheus is not installed (scripts/install-deps.sh --with-test-peers); skipping");
