@@ -41,6 +41,7 @@ struct ScraperFlags {
   int64_t remote_read_concurrent_limit = 10;
   int64_t remote_read_max_bytes_in_frame = 1 << 20;
   std::vector<std::string> features;
+  std::string cors_origin = ".*";
 };
 
 void RegisterFlags(FlagSet& flags, ScraperFlags& f) {
@@ -74,6 +75,8 @@ void RegisterFlags(FlagSet& flags, ScraperFlags& f) {
   flags.Int("storage.remote.read-max-bytes-in-frame", &f.remote_read_max_bytes_in_frame,
             "Maximum number of bytes in a single frame for streaming remote read response types before "
             "marshalling.");
+  flags.String("web.cors.origin", &f.cors_origin,
+               "Regex for CORS origin. It is fully anchored. Example: 'https?://(domain1|domain2)\\.com'");
   flags.Strings("enable-feature", &f.features,
                 "Comma separated feature names to enable: promql-experimental-functions, "
                 "promql-delayed-name-removal, promql-per-step-stats.");
@@ -203,7 +206,10 @@ int main(int argc, char** argv) {
   scraper::ApiRouteOptions route_options;
   route_options.remote_write = flags.enable_remote_write_receiver;
   route_options.max_remote_body_bytes = write_options.limits.max_compressed_bytes;
-  scraper::RegisterApiRoutes(program.router(), api, route_options);
+  route_options.cors_origin = flags.cors_origin;
+  if (Status st = scraper::RegisterApiRoutes(program.router(), api, route_options); !st.ok()) {
+    return invalid_flag("web.cors.origin", st.message());
+  }
 
   scraper::MetadataStore metadata;
   promql::Engine engine(engine_options, &program.metrics());

@@ -14,6 +14,7 @@
 #include "api/remote_read_api.h"
 #include "api/remote_write_api.h"
 #include "api/status_api.h"
+#include "ember/base/status.h"
 #include "ember/http/router.h"
 
 namespace ember::scraper {
@@ -29,16 +30,21 @@ struct ApiHandlers {
 };
 
 struct ApiRouteOptions {
+  // --web.cors.origin: a request whose Origin header matches this regex
+  // (anchored) gets CORS headers allowing it; ".*" allows every origin
+  // ("Access-Control-Allow-Origin: *"). Empty: no CORS headers.
+  std::string cors_origin = ".*";
   // The remote write receiver's route exists (--web.enable-remote-write-receiver).
   bool remote_write = true;
   // Largest remote write or remote read body. Unit: bytes.
   size_t max_remote_body_bytes = size_t{32} << 20;
 };
 
-// Registers every route on `router`. Handlers are looked up in `handlers` on
-// each request; it is null until main() stores them, and must outlive the
-// server.
-void RegisterApiRoutes(http::Router& router, const std::atomic<ApiHandlers*>& handlers,
-                       const ApiRouteOptions& options);
+// Registers every route on `router`, and OPTIONS on /api/v1/* for CORS
+// preflights. Handlers are looked up in `handlers` on each request; it is
+// null until main() stores them, and must outlive the server.
+// Error: InvalidArgument when cors_origin is not a valid regex.
+Status RegisterApiRoutes(http::Router& router, const std::atomic<ApiHandlers*>& handlers,
+                         const ApiRouteOptions& options);
 
 }  // namespace ember::scraper
