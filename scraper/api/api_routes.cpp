@@ -1,8 +1,10 @@
 #include "api/api_routes.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ember/tsdb/matcher.h"
 
@@ -86,15 +88,25 @@ Status RegisterApiRoutes(http::Router& router, const std::atomic<ApiHandlers*>& 
   router.Post("/api/v1/read", Gate(handlers, cors, &ApiHandlers::remote_read, &RemoteReadApi::Read),
               remote_body);
   router.Get("/federate", Gate(handlers, cors, &ApiHandlers::federate, &Federate::Serve));
-  // CORS preflights: 204 with the CORS headers.
-  router.Handle("OPTIONS", "/api/v1/*path",
-                [cors](http::Request& request) {
-                  http::Response response;
-                  response.status = 204;
-                  cors->Apply(request, response);
-                  return response;
-                },
-                {.run_inline = true});
+  // CORS preflights, 204 with the CORS headers, on each API path (not on a
+  // wildcard: an unknown path stays 404, as with Prometheus).
+  std::vector<std::string> paths;
+  for (const http::Route& route : router.routes()) {
+    if (route.pattern.rfind("/api/v1/", 0) == 0 &&
+        std::find(paths.begin(), paths.end(), route.pattern) == paths.end()) {
+      paths.push_back(route.pattern);
+    }
+  }
+  for (const std::string& path : paths) {
+    router.Handle("OPTIONS", path,
+                  [cors](http::Request& request) {
+                    http::Response response;
+                    response.status = 204;
+                    cors->Apply(request, response);
+                    return response;
+                  },
+                  {.run_inline = true});
+  }
   return Status::Ok();
 }
 

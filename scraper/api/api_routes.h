@@ -40,7 +40,7 @@ struct ApiRouteOptions {
   size_t max_remote_body_bytes = size_t{32} << 20;
 };
 
-// Registers every route on `router`, and OPTIONS on /api/v1/* for CORS
+// Registers every route on `router`, and OPTIONS on each /api/v1 path for CORS
 // preflights. Handlers are looked up in `handlers` on each request; it is
 // null until main() stores them, and must outlive the server.
 // Error: InvalidArgument when cors_origin is not a valid regex.
