@@ -1,9 +1,13 @@
 #include "config/scraper_config.h"
 
+#include <algorithm>
+#include <array>
+
 #include "ember/base/file_system.h"
 #include "ember/base/strings.h"
 #include "ember/config/field_reader.h"
 #include "ember/config/yaml_file.h"
+#include "ember/relabel/relabel_config_yaml.h"
 
 namespace ember::scraper {
 namespace {
@@ -23,6 +27,162 @@ scrape_configs:
 Status CheckLabelName(const std::string& name) {
   if (name.empty()) return Status::InvalidArgument("empty label name in external_labels");
   return Status::Ok();
+}
+
+// The scrape protocols Prometheus knows, sorted as its error messages list them.
+constexpr std::array<std::string_view, 5> kScrapeProtocols = {"OpenMetricsText0.0.1", "OpenMetricsText1.0.0",
+                                                              "PrometheusProto", "PrometheusText0.0.4",
+                                                              "PrometheusText1.0.0"};
+
+Status CheckScrapeProtocol(std::string_view protocol) {
+  for (std::string_view known : kScrapeProtocols) {
+    if (known == protocol) return Status::Ok();
+  }
+  std::string supported;
+  for (std::string_view known : kScrapeProtocols) {
+    if (!supported.empty()) supported += ' ';
+    supported += known;
+  }
+  return Status::InvalidArgument("unknown scrape protocol " + std::string(protocol) + ", supported: [" +
+                                 supported + "]");
+}
+
+// Prometheus's validateAcceptScrapeProtocols.
+Status CheckScrapeProtocols(const std::vector<std::string>& protocols) {
+  if (protocols.empty()) return Status::InvalidArgument("scrape_protocols cannot be empty");
+  std::vector<std::string> seen;
+  for (const std::string& p : protocols) {
+    std::string lower = ToLower(p);
+    if (std::find(seen.begin(), seen.end(), lower) != seen.end()) {
+      return Status::InvalidArgument("duplicated protocol in scrape_protocols, got [" + Join(protocols, " ") +
+                                     "]");
+    }
+    if (Status st = CheckScrapeProtocol(p); !st.ok()) {
+      return Status::InvalidArgument("scrape_protocols: " + st.message());
+    }
+    seen.push_back(std::move(lower));
+  }
+  return Status::Ok();
+}
+
+relabel::NameValidation NameScheme(const std::string& scheme) {
+  return scheme == "legacy" ? relabel::NameValidation::kLegacy : relabel::NameValidation::kUtf8;
+}
+
+// One scrape config: its own keys, then the global defaults and Prometheus's
+// checks (ScrapeConfig.UnmarshalYAML and Validate).
+void DecodeScrapeConfig(config::FieldReader& r, ScrapeConfig& c, const GlobalConfig& g) {
+  r.SetTypeName("config.ScrapeConfig");
+  r.Field("job_name", &c.job_name);
+  r.Field("honor_labels", &c.honor_labels);
+  r.Field("honor_timestamps", &c.honor_timestamps);
+  r.Field("track_timestamps_staleness", &c.track_timestamps_staleness);
+  r.Field("params", &c.params);
+  r.Duration("scrape_interval", &c.scrape_interval);
+  r.Duration("scrape_timeout", &c.scrape_timeout);
+  r.Field("scrape_protocols", &c.scrape_protocols);
+  const bool protocols_set = r.Has("scrape_protocols");
+  r.Field("fallback_scrape_protocol", &c.fallback_scrape_protocol);
+  r.Field("metrics_path", &c.metrics_path);
+  r.Field("scheme", &c.scheme);
+  r.Field("enable_compression", &c.enable_compression);
+  r.Parse("body_size_limit", [&](const std::string& text) -> Status {
+    auto n = ParseBase2Bytes(text);
+    if (!n) return Status::InvalidArgument("invalid body_size_limit \"" + text + "\"");
+    c.body_size_limit = *n;
+    return Status::Ok();
+  });
+  r.Field("sample_limit", &c.sample_limit);
+  r.Field("target_limit", &c.target_limit);
+  r.Field("label_limit", &c.label_limit);
+  r.Field("label_name_length_limit", &c.label_name_length_limit);
+  r.Field("label_value_length_limit", &c.label_value_length_limit);
+  r.Field("keep_dropped_targets", &c.keep_dropped_targets);
+  r.Field("metric_name_validation_scheme", &c.metric_name_validation_scheme);
+  r.Field("metric_name_escaping_scheme", &c.metric_name_escaping_scheme);
+  r.Field("scrape_failure_log_file", &c.scrape_failure_log_file);
+  config::DecodeHttpClientConfigInline(r, c.http_client);
+  const relabel::NameValidation names =
+      NameScheme(c.metric_name_validation_scheme.empty() ? g.metric_name_validation_scheme
+                                                         : c.metric_name_validation_scheme);
+  r.List("relabel_configs", [&](config::FieldReader& item) {
+    relabel::DecodeRelabelConfig(item, c.relabel_configs.emplace_back(), names);
+  });
+  r.List("metric_relabel_configs", [&](config::FieldReader& item) {
+    relabel::DecodeRelabelConfig(item, c.metric_relabel_configs.emplace_back(), names);
+  });
+  // Native histograms are not stored; these only tune them.
+  for (std::string_view key :
+       {"scrape_native_histograms", "always_scrape_classic_histograms", "convert_classic_histograms_to_nhcb",
+        "native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "extra_scrape_metrics"}) {
+    r.Skip(key);
+  }
+  // Service discovery blocks are read by the discovery that acts on them.
+  for (std::string_view key :
+       {"static_configs",          "file_sd_configs",      "kubernetes_sd_configs", "dns_sd_configs",
+        "http_sd_configs",         "consul_sd_configs",    "ec2_sd_configs",        "azure_sd_configs",
+        "gce_sd_configs",          "openstack_sd_configs", "docker_sd_configs",     "dockerswarm_sd_configs",
+        "nomad_sd_configs",        "eureka_sd_configs",    "hetzner_sd_configs",    "linode_sd_configs",
+        "digitalocean_sd_configs", "marathon_sd_configs",  "nerve_sd_configs",      "serverset_sd_configs",
+        "triton_sd_configs",       "kuma_sd_configs",      "lightsail_sd_configs",  "ionos_sd_configs",
+        "vultr_sd_configs",        "scaleway_sd_configs",  "uyuni_sd_configs",      "puppetdb_sd_configs",
+        "ovhcloud_sd_configs",     "stackit_sd_configs"}) {
+    r.Skip(key);
+  }
+  if (!r.ok()) return;
+
+  if (c.job_name.empty()) return r.Fail("job_name is empty");
+  const std::string job = GoQuote(c.job_name);
+  if (c.scrape_interval.count() == 0) c.scrape_interval = g.scrape_interval;
+  if (c.scrape_timeout > c.scrape_interval) {
+    return r.Fail("scrape timeout greater than scrape interval for scrape config with job name " + job);
+  }
+  if (c.scrape_timeout.count() == 0) c.scrape_timeout = std::min(g.scrape_timeout, c.scrape_interval);
+  auto inherit = [](int64_t& local, int64_t global) {
+    if (local == 0) local = global;
+  };
+  inherit(c.body_size_limit, g.body_size_limit);
+  inherit(c.sample_limit, g.sample_limit);
+  inherit(c.target_limit, g.target_limit);
+  inherit(c.label_limit, g.label_limit);
+  inherit(c.label_name_length_limit, g.label_name_length_limit);
+  inherit(c.label_value_length_limit, g.label_value_length_limit);
+  inherit(c.keep_dropped_targets, g.keep_dropped_targets);
+  if (c.scrape_failure_log_file.empty()) c.scrape_failure_log_file = g.scrape_failure_log_file;
+  if (!protocols_set) c.scrape_protocols = g.scrape_protocols;
+  if (Status st = CheckScrapeProtocols(c.scrape_protocols); !st.ok()) {
+    return r.Fail(st.message() + " for scrape config with job name " + job);
+  }
+  if (!c.fallback_scrape_protocol.empty()) {
+    if (Status st = CheckScrapeProtocol(c.fallback_scrape_protocol); !st.ok()) {
+      return r.Fail("invalid fallback_scrape_protocol for scrape config with job name " + job + ": " +
+                    st.message());
+    }
+  }
+  const bool validation_unset = c.metric_name_validation_scheme.empty();
+  if (validation_unset) {
+    c.metric_name_validation_scheme = g.metric_name_validation_scheme;
+  } else if (c.metric_name_validation_scheme != "utf8" && c.metric_name_validation_scheme != "legacy") {
+    return r.Fail(
+        "unknown scrape config name validation method specified, must be either '', 'legacy' or "
+        "'utf8', got " +
+        c.metric_name_validation_scheme);
+  }
+  if (c.metric_name_escaping_scheme.empty()) {
+    c.metric_name_escaping_scheme =
+        c.metric_name_validation_scheme == "legacy" ? "underscores" : "allow-utf-8";
+  }
+  const std::string& escaping = c.metric_name_escaping_scheme;
+  if (escaping == "allow-utf-8") {
+    if (c.metric_name_validation_scheme != "utf8") {
+      return r.Fail("utf8 metric names requested but validation scheme is not set to UTF8");
+    }
+  } else if (escaping != "underscores" && escaping != "dots" && escaping != "values") {
+    return r.Fail(
+        "unknown scrape config name escaping method specified, must be one of 'allow-utf-8', "
+        "'underscores', 'dots', or 'values', got " +
+        GoQuote(escaping));
+  }
 }
 
 void DecodeGlobal(config::FieldReader& r, GlobalConfig& g) {
@@ -60,6 +220,9 @@ void DecodeGlobal(config::FieldReader& r, GlobalConfig& g) {
     r.Fail("unknown global name validation method specified, must be either '', 'legacy' or 'utf8', got " +
            g.metric_name_validation_scheme);
   }
+  if (Status st = CheckScrapeProtocols(g.scrape_protocols); !st.ok()) {
+    r.Fail(st.message() + " for global config");
+  }
   // As Prometheus: an unset timeout follows a shorter interval down.
   if (!timeout_set && g.scrape_timeout > g.scrape_interval) g.scrape_timeout = g.scrape_interval;
   if (g.scrape_timeout > g.scrape_interval) {
@@ -80,8 +243,19 @@ void DecodeConfig(config::FieldReader& r, ScraperConfig& c) {
     });
     st.Skip("exemplars");
   });
-  for (std::string_view later :
-       {"scrape_configs", "alerting", "remote_write", "remote_read", "tracing", "otlp", "runtime"}) {
+  // Scrape configs take the global defaults, so they are read after it,
+  // wherever they stand in the file.
+  r.List("scrape_configs", [&](config::FieldReader& item) {
+    DecodeScrapeConfig(item, c.scrape_configs.emplace_back(), c.global);
+    if (!item.ok()) return;
+    const std::string& job = c.scrape_configs.back().job_name;
+    for (size_t i = 0; i + 1 < c.scrape_configs.size(); ++i) {
+      if (c.scrape_configs[i].job_name == job) {
+        return item.Fail("found multiple scrape configs with job name " + GoQuote(job));
+      }
+    }
+  });
+  for (std::string_view later : {"alerting", "remote_write", "remote_read", "tracing", "otlp", "runtime"}) {
     r.Skip(later);
   }
 }

@@ -1,18 +1,24 @@
 // ScraperConfig: the parts of a Prometheus configuration file (prometheus.yml)
 // that ember-scraper reads, as plain Options.
 //
-// `global` is decoded in full with Prometheus's defaults and checks. The
-// other sections (scrape_configs, alerting, remote_write, remote_read,
-// tracing, otlp, runtime, storage.exemplars) are accepted without being read, so that
-// an existing prometheus.yml loads; this version does not act on them.
+// `global` and `scrape_configs` are decoded with Prometheus's defaults and
+// checks: a scrape config's unset intervals and limits take the global ones,
+// and its HTTP client settings and relabel configs are validated. Its
+// service discovery blocks, and the other sections (alerting, remote_write,
+// remote_read, tracing, otlp, runtime, storage.exemplars), are accepted
+// without being read, so that an existing prometheus.yml loads; this version
+// does not scrape yet.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "ember/base/labels.h"
 #include "ember/base/status.h"
 #include "ember/base/time.h"
+#include "ember/config/http_client_config.h"
+#include "ember/relabel/relabel_config.h"
 
 namespace ember::scraper {
 
@@ -36,6 +42,37 @@ struct GlobalConfig {
   std::string metric_name_validation_scheme = "utf8";  // utf8 | legacy
 };
 
+// One entry of `scrape_configs`, with the global defaults applied.
+struct ScrapeConfig {
+  std::string job_name;
+  bool honor_labels = false;
+  bool honor_timestamps = true;
+  bool track_timestamps_staleness = false;
+  // Query parameters sent with every scrape (`params: {module: [http_2xx]}`).
+  std::map<std::string, std::vector<std::string>> params;
+  Milliseconds scrape_interval{0};            // the global one when unset
+  Milliseconds scrape_timeout{0};             // the global one, at most the interval, when unset
+  std::vector<std::string> scrape_protocols;  // the global ones when unset
+  std::string fallback_scrape_protocol;       // "" = none
+  std::string metrics_path = "/metrics";
+  std::string scheme = "http";
+  bool enable_compression = true;
+  // Limits; 0 = the global one (itself 0 = no limit).
+  int64_t body_size_limit = 0;
+  int64_t sample_limit = 0;
+  int64_t target_limit = 0;
+  int64_t label_limit = 0;
+  int64_t label_name_length_limit = 0;
+  int64_t label_value_length_limit = 0;
+  int64_t keep_dropped_targets = 0;
+  std::string metric_name_validation_scheme;  // utf8 | legacy; the global one when unset
+  std::string metric_name_escaping_scheme;    // allow-utf-8 | underscores | dots | values
+  std::string scrape_failure_log_file;
+  config::HttpClientConfig http_client;
+  std::vector<relabel::RelabelConfig> relabel_configs;
+  std::vector<relabel::RelabelConfig> metric_relabel_configs;
+};
+
 // The `storage` section: what the series store takes from the file.
 struct StorageConfig {
   // storage.tsdb.out_of_order_time_window: how late a sample may arrive. 0 rejects late samples.
@@ -46,6 +83,7 @@ struct ScraperConfig {
   GlobalConfig global;
   StorageConfig storage;
   std::vector<std::string> rule_files;  // globs of rule files
+  std::vector<ScrapeConfig> scrape_configs;
   std::vector<std::string> scrape_config_files;
   // The text the configuration was read from, for /api/v1/status/config.
   std::string source_yaml;

@@ -1,6 +1,9 @@
 #include "config/scraper_config.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace ember::scraper {
 namespace {
@@ -51,6 +54,64 @@ TEST_CASE("Unknown fields and bad values are rejected with their line and path")
   auto top = ParseScraperConfig("scrape_configz: []\n", "p.yml");
   REQUIRE_FALSE(top.ok());
   CHECK(top.status().message().find("field scrape_configz not found") != std::string::npos);
+}
+
+TEST_CASE("scrape_configs take the global defaults and keep their own settings") {
+  auto c = LoadScraperConfig(EMBER_SCRAPER_TESTDATA "/full.good.yml");
+  REQUIRE(c.ok());
+  REQUIRE(c->scrape_configs.size() == 2);
+  const ScrapeConfig& node = c->scrape_configs[0];
+  CHECK(node.job_name == "node");
+  CHECK(node.scrape_interval == std::chrono::seconds(10));
+  CHECK(node.scrape_timeout == std::chrono::seconds(10));  // the global 10s, within the interval
+  CHECK(node.metrics_path == "/probe");
+  CHECK(node.scheme == "https");
+  CHECK(node.params.at("module") == std::vector<std::string>{"http_2xx"});
+  CHECK(node.honor_labels);
+  CHECK_FALSE(node.honor_timestamps);
+  CHECK(node.sample_limit == 1000);  // from global
+  REQUIRE(node.http_client.basic_auth.has_value());
+  CHECK(node.http_client.basic_auth->username == "u");
+  CHECK(node.http_client.tls_config.insecure_skip_verify);
+  CHECK(node.relabel_configs.size() == 2);
+  CHECK(node.metric_relabel_configs.size() == 1);
+  CHECK(node.scrape_protocols == c->global.scrape_protocols);
+  CHECK(node.metric_name_validation_scheme == "utf8");
+  CHECK(node.metric_name_escaping_scheme == "allow-utf-8");
+  const ScrapeConfig& other = c->scrape_configs[1];
+  CHECK(other.scrape_interval == std::chrono::seconds(30));
+  REQUIRE(other.http_client.authorization.has_value());
+  CHECK(other.http_client.authorization->type == "Bearer");
+  CHECK(other.http_client.authorization->credentials == "abc");
+  CHECK(other.metrics_path == "/metrics");
+  CHECK(other.honor_timestamps);
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Each testdata/*.bad.yml fails with the message in the .err beside it: the
+// text `promtool check config` (Prometheus 2.42) prints for it, or upstream
+// 3.x's where 2.42 lacks the feature; ours adds the line and path.
+TEST_CASE("bad scrape configs fail with upstream's messages") {
+  size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(EMBER_SCRAPER_TESTDATA)) {
+    const std::string path = entry.path().string();
+    if (path.size() < 8 || path.substr(path.size() - 8) != ".bad.yml") continue;
+    std::string want = ReadText(path + ".err");
+    while (!want.empty() && want.back() == '\n') want.pop_back();
+    auto c = LoadScraperConfig(path);
+    INFO(path);
+    REQUIRE_FALSE(c.ok());
+    INFO(c.status().message());
+    CHECK(c.status().message().find(want) != std::string::npos);
+    ++checked;
+  }
+  CHECK(checked >= 17);
 }
 
 }  // namespace

@@ -281,6 +281,28 @@ void FieldReader::Field(std::string_view key, std::map<std::string, std::string>
   *out = std::move(values);
 }
 
+void FieldReader::Field(std::string_view key, std::map<std::string, std::vector<std::string>>* out) {
+  Impl::Entry* e = impl_->Take(key);
+  if (e == nullptr || e->value.IsNull()) return;
+  std::string at_path = impl_->ChildPath(key);
+  if (!e->value.IsMap()) {
+    return impl_->FailAt(Impl::ValueLine(*e), at_path, CannotUnmarshal(e->value, "map[string][]string"));
+  }
+  std::vector<Impl::Entry> entries;
+  if (!impl_->CollectEntries(e->value, at_path, entries)) return;
+  std::map<std::string, std::vector<std::string>> values;
+  for (Impl::Entry& entry : entries) {
+    std::vector<std::string>& items = values[entry.key];
+    entry.key = key.empty() ? entry.key : std::string(key) + "." + entry.key;
+    impl_->ForEachItem(entry, "[]string", [&](const YAML::Node& item, const std::string& item_path) {
+      if (auto text = impl_->ScalarText(item, Impl::MarkLine(item), item_path, "string"))
+        items.push_back(*text);
+    });
+    if (impl_->failed()) return;
+  }
+  *out = std::move(values);
+}
+
 void FieldReader::Duration(std::string_view key, Milliseconds* out) {
   Parse(key, [out](const std::string& text) -> Status {
     EMBER_ASSIGN_OR_RETURN(*out, ParseDuration(text));

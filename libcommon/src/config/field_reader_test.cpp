@@ -33,6 +33,19 @@ TEST_CASE("Strings take any scalar's text") {
         "line 1: cannot unmarshal !!seq into string (path: a)");
 }
 
+TEST_CASE("Maps of string lists read as Go's url.Values") {
+  std::map<std::string, std::vector<std::string>> params;
+  CHECK(Decode("params:\n  module: [http_2xx]\n  target: [a, b]\n", [&](FieldReader& r) {
+          r.Field("params", &params);
+        }) == "");
+  CHECK(params.at("module") == std::vector<std::string>{"http_2xx"});
+  CHECK(params.at("target") == std::vector<std::string>{"a", "b"});
+  CHECK(Decode("params:\n  module: http_2xx\n", [&](FieldReader& r) { r.Field("params", &params); }) ==
+        "line 2: cannot unmarshal !!str `http_2xx` into []string (path: params.module)");
+  CHECK(Decode("params: [a]\n", [&](FieldReader& r) { r.Field("params", &params); }) ==
+        "line 1: cannot unmarshal !!seq into map[string][]string (path: params)");
+}
+
 TEST_CASE("Absent and null values keep defaults") {
   std::string s = "d";
   int i = 7;

@@ -88,6 +88,8 @@ class FieldReader {
   void Field(std::string_view key, std::vector<double>* out);
   // A mapping of scalars; a null value reads as "".
   void Field(std::string_view key, std::map<std::string, std::string>* out);
+  // A mapping of scalar lists (Go's url.Values: `params: {module: [a, b]}`).
+  void Field(std::string_view key, std::map<std::string, std::vector<std::string>>* out);
 
   // A Prometheus duration ("1h30m", "5m", "2w"): ParseDuration's syntax.
   void Duration(std::string_view key, Milliseconds* out);
