@@ -10,6 +10,7 @@ Result<std::vector<Figure>> RunPromqlVsPrometheus(const BenchmarkOptions& option
 Result<std::vector<Figure>> RunPromqlVsPrometheusQuick(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunRemoteWriteVsPrometheus(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunRemoteWriteVsPrometheusQuick(const BenchmarkOptions& options);
+Result<std::vector<Figure>> RunTextparse(const BenchmarkOptions& options);
 
 std::vector<Benchmark> AllBenchmarks() {
   return {
@@ -30,6 +31,10 @@ std::vector<Benchmark> AllBenchmarks() {
        RunRemoteWriteVsPrometheus},
       {"remote-write-vs-prometheus-quick", "The same on ~10k series x 10 rounds",
        RunRemoteWriteVsPrometheusQuick},
+      {"textparse",
+       "Exposition-format parsers: MB/s and samples/s per core on alltypes.237mfs and a node-exporter-like "
+       "body (--series, --seconds)",
+       RunTextparse},
   };
 }
 
