@@ -13,6 +13,7 @@
 
 #include "anchored_regex.h"
 #include "ember/base/strings.h"
+#include "ember/goregexp/go_regexp.h"
 #include "md5.h"
 
 namespace ember::relabel {
@@ -54,87 +55,6 @@ void Set(std::vector<Label>& labels, std::string_view name, std::string_view val
   } else {
     labels.insert(it, Label{std::string(name), std::string(value)});
   }
-}
-
-bool IsWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-// One `$` reference of a Go template, read from just after the `$`: `name`
-// (letters, digits, '_') or `{name}`. Returns the name and advances `tmpl`;
-// nullopt for a malformed reference, leaving `tmpl` alone.
-std::optional<std::string_view> ReadReference(std::string_view& tmpl) {
-  std::string_view s = tmpl;
-  const bool brace = !s.empty() && s[0] == '{';
-  if (brace) s.remove_prefix(1);
-  size_t i = 0;
-  while (i < s.size() && IsWordChar(s[i])) ++i;
-  if (i == 0 || (brace && (i >= s.size() || s[i] != '}'))) return std::nullopt;
-  tmpl = s.substr(i + (brace ? 1 : 0));
-  return s.substr(0, i);
-}
-
-// The group a reference names, or -1: all digits is a number (no leading
-// zeros, below 1e8), anything else a group name.
-int GroupIndex(std::string_view name, const re2::RE2& re) {
-  long num = 0;
-  for (char c : name) {
-    if (c < '0' || c > '9' || num >= 100000000) {
-      num = -1;
-      break;
-    }
-    num = num * 10 + (c - '0');
-  }
-  if (name[0] == '0' && name.size() > 1) num = -1;
-  if (num >= 0) return num > re.NumberOfCapturingGroups() ? -1 : static_cast<int>(num);
-  const auto& named = re.NamedCapturingGroups();
-  auto it = named.find(std::string(name));
-  return it == named.end() ? -1 : it->second;
-}
-
-// Go's Regexp.ExpandString: $name or ${name}, $$ for '$'; a malformed
-// reference leaves '$' as text; an unknown or unmatched group gives "".
-// Names are read as ASCII words; Go also takes non-ASCII letters, which can
-// never name a group, so only the text around such a '$' could differ.
-void Expand(std::string& out, std::string_view tmpl, const re2::RE2& re, const re2::StringPiece* groups,
-            int n) {
-  out.clear();
-  while (!tmpl.empty()) {
-    const size_t dollar = tmpl.find('$');
-    if (dollar == std::string_view::npos) break;
-    out.append(tmpl.substr(0, dollar));
-    tmpl.remove_prefix(dollar + 1);
-    if (!tmpl.empty() && tmpl[0] == '$') {
-      out.push_back('$');
-      tmpl.remove_prefix(1);
-      continue;
-    }
-    const std::optional<std::string_view> name = ReadReference(tmpl);
-    if (!name) {
-      out.push_back('$');
-      continue;
-    }
-    const int g = GroupIndex(*name, re);
-    if (g >= 0 && g < n && groups[g].data() != nullptr) out.append(groups[g].data(), groups[g].size());
-  }
-  out.append(tmpl);
-}
-
-// The highest group `tmpl` refers to, or -1.
-int MaxGroup(std::string_view tmpl, const re2::RE2& re) {
-  int max = -1;
-  while (!tmpl.empty()) {
-    const size_t dollar = tmpl.find('$');
-    if (dollar == std::string_view::npos) break;
-    tmpl.remove_prefix(dollar + 1);
-    if (!tmpl.empty() && tmpl[0] == '$') {
-      tmpl.remove_prefix(1);
-      continue;
-    }
-    if (const std::optional<std::string_view> name = ReadReference(tmpl))
-      max = std::max(max, GroupIndex(*name, re));
-  }
-  return max;
 }
 
 // Go's strings.ToLower/ToUpper: per code point simple case mapping, invalid
@@ -228,7 +148,8 @@ Result<CompiledRelabelConfig> CompiledRelabelConfig::Create(const RelabelConfig&
   c.config_ = config;
   c.scheme_ = scheme;
   c.re_ = *std::move(re);
-  c.submatches_ = 1 + std::max(MaxGroup(config.target_label, *c.re_), MaxGroup(config.replacement, *c.re_));
+  c.submatches_ = 1 + std::max(goregexp::MaxGroup(config.target_label, *c.re_),
+                               goregexp::MaxGroup(config.replacement, *c.re_));
   c.default_regex_ = !config.regex.has_value();
   c.target_has_var_ = config.target_label.find('$') != std::string::npos;
   c.replacement_has_var_ = config.replacement.find('$') != std::string::npos;
@@ -291,14 +212,16 @@ bool Process(std::vector<Label>& labels, std::span<const CompiledRelabelConfig> 
         if (!MatchGroups(re, val, groups, n)) break;
         std::string_view target = cfg.target_label;
         if (step.target_has_var_) {
-          Expand(scratch.target, cfg.target_label, re, groups, n);
+          scratch.target.clear();
+          goregexp::Expand(scratch.target, cfg.target_label, re, groups, n);
           target = scratch.target;
           // A fixed target was checked by Validate.
           if (!IsValidLabelName(target, step.scheme_)) break;
         }
         std::string_view res = cfg.replacement;
         if (step.replacement_has_var_) {
-          Expand(scratch.replacement, cfg.replacement, re, groups, n);
+          scratch.replacement.clear();
+          goregexp::Expand(scratch.replacement, cfg.replacement, re, groups, n);
           res = scratch.replacement;
         }
         Set(labels, target, res);  // "" deletes
@@ -326,7 +249,8 @@ bool Process(std::vector<Label>& labels, std::span<const CompiledRelabelConfig> 
         Groups g(step.submatches_);
         for (const Label& l : scratch.snapshot) {
           if (!MatchGroups(re, l.name, g.data(), g.size())) continue;
-          Expand(scratch.target, cfg.replacement, re, g.data(), g.size());
+          scratch.target.clear();
+          goregexp::Expand(scratch.target, cfg.replacement, re, g.data(), static_cast<int>(g.size()));
           Set(labels, scratch.target, l.value);
         }
         break;

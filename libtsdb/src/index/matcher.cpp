@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ember/base/strings.h"
+#include "ember/goregexp/go_regexp.h"
 
 namespace ember::tsdb {
 namespace {
@@ -18,71 +19,6 @@ namespace {
 // Beyond this many alternatives a lookup per literal stops paying off against
 // one pass of RE2 over the value, and cross products could blow up.
 constexpr size_t kMaxSetMatches = 256;
-
-// Go's regexp/syntax wording for RE2's error codes, so API errors read as
-// Prometheus's do.
-std::string_view GoErrorText(RE2::ErrorCode code) {
-  switch (code) {
-    case RE2::ErrorBadEscape:
-      return "invalid escape sequence";
-    case RE2::ErrorBadCharClass:
-      return "invalid character class";
-    case RE2::ErrorBadCharRange:
-      return "invalid character class range";
-    case RE2::ErrorMissingBracket:
-      return "missing closing ]";
-    case RE2::ErrorMissingParen:
-      return "missing closing )";
-    case RE2::ErrorUnexpectedParen:
-      return "unexpected )";
-    case RE2::ErrorTrailingBackslash:
-      return "trailing backslash at end of expression";
-    case RE2::ErrorRepeatArgument:
-      return "missing argument to repetition operator";
-    case RE2::ErrorRepeatSize:
-      return "invalid repeat count";
-    case RE2::ErrorRepeatOp:
-      return "invalid nested repetition operator";
-    case RE2::ErrorBadPerlOp:
-      return "invalid or unsupported Perl syntax";
-    case RE2::ErrorBadUTF8:
-      return "invalid UTF-8";
-    case RE2::ErrorBadNamedCapture:
-      return "invalid named capture";
-    case RE2::ErrorPatternTooLarge:
-      return "expression too large";
-    default:
-      return "regexp/syntax: internal error";
-  }
-}
-
-Status GoSyntaxError(std::string_view what, std::string_view fragment) {
-  std::string msg = "error parsing regexp: ";
-  msg += what;
-  msg += ": `";
-  msg += fragment;
-  msg += '`';
-  return Status::InvalidArgument(std::move(msg));
-}
-
-// RE2 accepts `\C` (any single byte), which Go rejects; finding it keeps the
-// accepted language the same as Prometheus's.
-std::optional<Status> CheckGoOnlySyntax(std::string_view pattern) {
-  for (size_t i = 0; i + 1 < pattern.size(); ++i) {
-    if (pattern[i] != '\\') continue;
-    const char c = pattern[i + 1];
-    if (c == 'Q') {
-      const size_t end = pattern.find("\\E", i + 2);
-      if (end == std::string_view::npos) return std::nullopt;
-      i = end + 1;
-    } else if (c == 'C') {
-      return GoSyntaxError(GoErrorText(RE2::ErrorBadEscape), "\\C");
-    } else {
-      ++i;
-    }
-  }
-  return std::nullopt;
-}
 
 std::string CommonPrefix(const std::vector<std::string>& strings) {
   if (strings.empty()) return "";
@@ -361,7 +297,9 @@ Result<Matcher> Matcher::Create(MatchType type, std::string name, std::string va
   m.value_ = std::move(value);
 
   if (type == MatchType::kRegexMatch || type == MatchType::kRegexNoMatch) {
-    if (auto err = CheckGoOnlySyntax(m.value_)) return *std::move(err);
+    if (goregexp::HasByteEscape(m.value_)) {
+      return goregexp::SyntaxError(goregexp::ErrorText(RE2::ErrorBadEscape), "\\C");
+    }
     RE2::Options options;
     options.set_encoding(RE2::Options::EncodingUTF8);
     options.set_longest_match(false);
@@ -374,7 +312,7 @@ Result<Matcher> Matcher::Create(MatchType type, std::string name, std::string va
     if (!re->ok()) {
       const std::string_view fragment =
           re->error_code() == RE2::ErrorBadUTF8 && re->error_arg().empty() ? m.value_ : re->error_arg();
-      return GoSyntaxError(GoErrorText(re->error_code()), fragment);
+      return goregexp::SyntaxError(goregexp::ErrorText(re->error_code()), fragment);
     }
     m.re_ = std::move(re);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ember/base/strings.h"
+#include "ember/goregexp/go_regexp.h"
 #include "promql/functions/function_helpers.h"
 
 namespace ember::promql::internal {
@@ -16,63 +17,6 @@ namespace {
 
 // Prometheus 3 accepts any non-empty UTF-8 string as a label name.
 bool IsValidLabelName(std::string_view name) { return !name.empty() && IsValidUtf8(name); }
-
-bool IsNameByte(unsigned char c) {
-  // Go's expansion takes letters, digits and '_' as name characters; any
-  // non-ASCII byte is treated as part of a (Unicode letter) name.
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
-
-// Expands `$1`, `${1}`, `$name`, `${name}` and `$$` in `tmpl` as Go's
-// Regexp.ExpandString does: an unknown or unmatched group expands to "", a
-// malformed reference leaves the `$` as text, and a name runs as far as
-// name characters go (`$1x` is the group named "1x").
-std::string Expand(const RE2& re, std::string_view tmpl, const std::vector<re2::StringPiece>& groups) {
-  std::string out;
-  while (!tmpl.empty()) {
-    const size_t dollar = tmpl.find('$');
-    if (dollar == std::string_view::npos) break;
-    out.append(tmpl.substr(0, dollar));
-    tmpl.remove_prefix(dollar + 1);
-    if (!tmpl.empty() && tmpl[0] == '$') {
-      out.push_back('$');
-      tmpl.remove_prefix(1);
-      continue;
-    }
-    std::string_view rest = tmpl;
-    const bool brace = !rest.empty() && rest[0] == '{';
-    if (brace) rest.remove_prefix(1);
-    size_t i = 0;
-    while (i < rest.size() && IsNameByte(static_cast<unsigned char>(rest[i]))) ++i;
-    if (i == 0 || (brace && (i >= rest.size() || rest[i] != '}'))) {
-      out.push_back('$');
-      continue;
-    }
-    const std::string_view name = rest.substr(0, i);
-    tmpl = rest.substr(brace ? i + 1 : i);
-    int num = 0;
-    for (char c : name) {
-      if (c < '0' || c > '9' || num >= 100000000) {
-        num = -1;
-        break;
-      }
-      num = num * 10 + (c - '0');
-    }
-    if (name.size() > 1 && name[0] == '0') num = -1;
-    if (num >= 0) {
-      if (static_cast<size_t>(num) < groups.size() && groups[num].data() != nullptr)
-        out.append(groups[num].data(), groups[num].size());
-      continue;
-    }
-    const auto& names = re.NamedCapturingGroups();
-    if (auto it = names.find(std::string(name)); it != names.end()) {
-      const size_t g = static_cast<size_t>(it->second);
-      if (g < groups.size() && groups[g].data() != nullptr) out.append(groups[g].data(), groups[g].size());
-    }
-  }
-  out.append(tmpl);
-  return out;
-}
 
 // The regex compiled once per evaluation of the call, kept in ctx.state.
 std::shared_ptr<const RE2> CompiledRegex(std::string_view regex, const FunctionContext& ctx) {
@@ -115,7 +59,9 @@ Vector LabelReplace(std::span<const ArgValue> args, const FunctionContext& ctx) 
     if (re->Match(re2::StringPiece(value.data(), value.size()), 0, value.size(), RE2::UNANCHORED,
                   groups.data(), ngroups)) {
       LabelsBuilder b(s.labels);
-      b.Set(dst, Expand(*re, repl, groups));
+      std::string expanded;
+      goregexp::Expand(expanded, repl, *re, groups.data(), static_cast<int>(groups.size()));
+      b.Set(dst, expanded);
       o.labels = b.Build();
       // Writing __name__ names the result anew, so it survives.
       if (dst == kMetricNameLabel) o.drop_name = false;
