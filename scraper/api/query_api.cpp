@@ -487,7 +487,7 @@ http::Response QueryApi::StringList(std::vector<std::string> items, int64_t limi
   return Success(data, notes);
 }
 
-http::Response QueryApi::LabelNames(http::Request& request) {
+http::Response QueryApi::LabelList(const http::Request& request, const LabelFetch& fetch) const {
   const http::Params form = ApiForm(request, nullptr);
   auto limit = ParseApiLimit(form.Get("limit"));
   if (!limit.ok()) return InvalidParamError(limit.status(), "limit");
@@ -499,30 +499,22 @@ http::Response QueryApi::LabelNames(http::Request& request) {
   if (!sets.ok()) return ApiError(ApiErrorType::kBadData, sets.status().message());
 
   const tsdb::Querier querier = db_.NewQuerier(*start, *end);
-  auto names =
-      SortedUnion(*sets, [&](std::span<const tsdb::Matcher> set) { return querier.LabelNames(set); });
-  if (!names.ok()) return ExecError(names.status());
-  return StringList(std::move(names).value(), *limit);
+  auto items = SortedUnion(*sets, [&](std::span<const tsdb::Matcher> set) { return fetch(querier, set); });
+  if (!items.ok()) return ExecError(items.status());
+  return StringList(std::move(items).value(), *limit);
+}
+
+http::Response QueryApi::LabelNames(http::Request& request) {
+  return LabelList(
+      request, [](const tsdb::Querier& q, std::span<const tsdb::Matcher> set) { return q.LabelNames(set); });
 }
 
 http::Response QueryApi::LabelValues(http::Request& request) {
   auto name = ParseApiLabelName(request.path_params.Get("name"));
   if (!name.ok()) return ApiError(ApiErrorType::kBadData, name.status().message());
-  const http::Params form = ApiForm(request, nullptr);
-  auto limit = ParseApiLimit(form.Get("limit"));
-  if (!limit.ok()) return InvalidParamError(limit.status(), "limit");
-  auto start = ParseApiTimeParam(form, "start", kApiMinTimeMs);
-  if (!start.ok()) return InvalidParamError(start.status(), "start");
-  auto end = ParseApiTimeParam(form, "end", kApiMaxTimeMs);
-  if (!end.ok()) return InvalidParamError(end.status(), "end");
-  auto sets = ParseApiMatchers(form.GetAll("match[]"));
-  if (!sets.ok()) return ApiError(ApiErrorType::kBadData, sets.status().message());
-
-  const tsdb::Querier querier = db_.NewQuerier(*start, *end);
-  auto values =
-      SortedUnion(*sets, [&](std::span<const tsdb::Matcher> set) { return querier.LabelValues(*name, set); });
-  if (!values.ok()) return ExecError(values.status());
-  return StringList(std::move(values).value(), *limit);
+  return LabelList(request, [&](const tsdb::Querier& q, std::span<const tsdb::Matcher> set) {
+    return q.LabelValues(*name, set);
+  });
 }
 
 http::Response QueryApi::Metadata(http::Request& request) {

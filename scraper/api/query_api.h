@@ -12,7 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -80,6 +82,11 @@ class QueryApi {
 
  private:
   struct EvalParams;
+  // /labels and /label/<name>/values: their shared parameters (start, end,
+  // match[], limit) and the sorted union of what `fetch` finds per matcher set.
+  using LabelFetch = std::function<Result<std::vector<std::string>>(const tsdb::Querier& querier,
+                                                                    std::span<const tsdb::Matcher> matchers)>;
+  http::Response LabelList(const http::Request& request, const LabelFetch& fetch) const;
   // The answer of /labels and /label/<name>/values: `items` (sorted), cut
   // to `limit` (when positive) with a warning.
   http::Response StringList(std::vector<std::string> items, int64_t limit) const;
