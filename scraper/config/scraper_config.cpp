@@ -7,6 +7,7 @@
 #include "ember/base/strings.h"
 #include "ember/config/field_reader.h"
 #include "ember/config/yaml_file.h"
+#include "ember/discovery/static_config.h"
 #include "ember/relabel/relabel_config_yaml.h"
 
 namespace ember::scraper {
@@ -117,21 +118,37 @@ void DecodeScrapeConfig(config::FieldReader& r, ScrapeConfig& c, const GlobalCon
         "native_histogram_bucket_limit", "native_histogram_min_bucket_factor", "extra_scrape_metrics"}) {
     r.Skip(key);
   }
-  // Service discovery blocks are read by the discovery that acts on them.
+  discovery::DecodeStaticConfigs(r, "static_configs", &c.static_configs);
+  r.List("file_sd_configs", [&](config::FieldReader& item) {
+    discovery::DecodeFileSdConfig(item, c.file_sd_configs.emplace_back());
+  });
+  // The other service discovery blocks are read by the discovery that acts
+  // on them, as it lands.
   for (std::string_view key :
-       {"static_configs",          "file_sd_configs",      "kubernetes_sd_configs", "dns_sd_configs",
-        "http_sd_configs",         "consul_sd_configs",    "ec2_sd_configs",        "azure_sd_configs",
-        "gce_sd_configs",          "openstack_sd_configs", "docker_sd_configs",     "dockerswarm_sd_configs",
-        "nomad_sd_configs",        "eureka_sd_configs",    "hetzner_sd_configs",    "linode_sd_configs",
-        "digitalocean_sd_configs", "marathon_sd_configs",  "nerve_sd_configs",      "serverset_sd_configs",
-        "triton_sd_configs",       "kuma_sd_configs",      "lightsail_sd_configs",  "ionos_sd_configs",
-        "vultr_sd_configs",        "scaleway_sd_configs",  "uyuni_sd_configs",      "puppetdb_sd_configs",
-        "ovhcloud_sd_configs",     "stackit_sd_configs"}) {
+       {"kubernetes_sd_configs", "dns_sd_configs",         "http_sd_configs",         "consul_sd_configs",
+        "ec2_sd_configs",        "azure_sd_configs",       "gce_sd_configs",          "openstack_sd_configs",
+        "docker_sd_configs",     "dockerswarm_sd_configs", "nomad_sd_configs",        "eureka_sd_configs",
+        "hetzner_sd_configs",    "linode_sd_configs",      "digitalocean_sd_configs", "marathon_sd_configs",
+        "nerve_sd_configs",      "serverset_sd_configs",   "triton_sd_configs",       "kuma_sd_configs",
+        "lightsail_sd_configs",  "ionos_sd_configs",       "vultr_sd_configs",        "scaleway_sd_configs",
+        "uyuni_sd_configs",      "puppetdb_sd_configs",    "ovhcloud_sd_configs",     "stackit_sd_configs"}) {
     r.Skip(key);
   }
   if (!r.ok()) return;
 
   if (c.job_name.empty()) return r.Fail("job_name is empty");
+  // A URL where a host:port belongs is a common mistake; relabeling may still
+  // turn it into an address, so only unrelabeled targets are checked.
+  if (c.relabel_configs.empty()) {
+    for (const discovery::TargetGroup& group : c.static_configs) {
+      for (const Labels& target : group.targets) {
+        const std::string_view address = target.Get(discovery::kAddressLabel);
+        if (address.find('/') != std::string_view::npos) {
+          return r.Fail(GoQuote(address) + " is not a valid hostname");
+        }
+      }
+    }
+  }
   const std::string job = GoQuote(c.job_name);
   if (c.scrape_interval.count() == 0) c.scrape_interval = g.scrape_interval;
   if (c.scrape_timeout > c.scrape_interval) {
@@ -276,8 +293,25 @@ Result<ScraperConfig> LoadScraperConfig(const std::string& path) {
                                                                     "config", DecodeConfig));
   if (path.empty()) {
     c.source_yaml = std::string(kDefaultConfig);
-  } else if (auto text = FileSystem::Real().ReadFile(path); text.ok()) {
-    c.source_yaml = std::move(text).value();
+    return c;
+  }
+  if (auto text = FileSystem::Real().ReadFile(path); text.ok()) c.source_yaml = std::move(text).value();
+  // Relative file names in the configuration are relative to its directory.
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash);
+  if (!dir.empty()) {
+    auto join = [&](std::string& p) {
+      if (!p.empty() && p.front() != '/') p = dir + "/" + p;
+    };
+    for (std::string& rule_file : c.rule_files) join(rule_file);
+    for (std::string& file : c.scrape_config_files) join(file);
+    for (ScrapeConfig& sc : c.scrape_configs) {
+      config::JoinDirectory(sc.http_client, dir);
+      join(sc.scrape_failure_log_file);
+      for (discovery::FileSdConfig& fsd : sc.file_sd_configs) {
+        for (std::string& file : fsd.files) join(file);
+      }
+    }
   }
   return c;
 }

@@ -3,11 +3,11 @@
 //
 // `global` and `scrape_configs` are decoded with Prometheus's defaults and
 // checks: a scrape config's unset intervals and limits take the global ones,
-// and its HTTP client settings and relabel configs are validated. Its
-// service discovery blocks, and the other sections (alerting, remote_write,
-// remote_read, tracing, otlp, runtime, storage.exemplars), are accepted
-// without being read, so that an existing prometheus.yml loads; this version
-// does not scrape yet.
+// and its HTTP client settings, relabel configs, static_configs and
+// file_sd_configs are validated. Its other service discovery blocks, and the
+// other sections (alerting, remote_write, remote_read, tracing, otlp,
+// runtime, storage.exemplars), are accepted without being read, so that an
+// existing prometheus.yml loads; this version does not scrape yet.
 #pragma once
 
 #include <map>
@@ -18,6 +18,8 @@
 #include "ember/base/status.h"
 #include "ember/base/time.h"
 #include "ember/config/http_client_config.h"
+#include "ember/discovery/file_sd_config.h"
+#include "ember/discovery/target_group.h"
 #include "ember/relabel/relabel_config.h"
 
 namespace ember::scraper {
@@ -71,6 +73,9 @@ struct ScrapeConfig {
   config::HttpClientConfig http_client;
   std::vector<relabel::RelabelConfig> relabel_configs;
   std::vector<relabel::RelabelConfig> metric_relabel_configs;
+  // Targets given in the file (sources "0", "1", ...), and target files.
+  std::vector<discovery::TargetGroup> static_configs;
+  std::vector<discovery::FileSdConfig> file_sd_configs;
 };
 
 // The `storage` section: what the series store takes from the file.

@@ -73,6 +73,14 @@ TEST_CASE("scrape_configs take the global defaults and keep their own settings")
   REQUIRE(node.http_client.basic_auth.has_value());
   CHECK(node.http_client.basic_auth->username == "u");
   CHECK(node.http_client.tls_config.insecure_skip_verify);
+  // Relative file names are relative to the configuration file.
+  CHECK(node.http_client.tls_config.ca_file == EMBER_SCRAPER_TESTDATA "/ca.pem");
+  CHECK(node.http_client.basic_auth->password_file == EMBER_SCRAPER_TESTDATA "/secret");
+  REQUIRE(node.static_configs.size() == 1);
+  CHECK(node.static_configs[0].source == "0");
+  REQUIRE(node.static_configs[0].targets.size() == 1);
+  CHECK(node.static_configs[0].targets[0].Get("__address__") == "a:1");
+  CHECK(node.static_configs[0].labels == Labels{{"env", "prod"}});
   CHECK(node.relabel_configs.size() == 2);
   CHECK(node.metric_relabel_configs.size() == 1);
   CHECK(node.scrape_protocols == c->global.scrape_protocols);
