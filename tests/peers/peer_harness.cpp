@@ -56,7 +56,6 @@ int64_t NowMs() {
       .count();
 }
 
-
 namespace {
 
 Result<nlohmann::json> DataOf(const std::string& what, const Result<testing::HttpReply>& reply) {

@@ -1,6 +1,5 @@
 #include "ember/base/strings.h"
 
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>

@@ -35,9 +35,8 @@ TEST_CASE("Strings take any scalar's text") {
 
 TEST_CASE("Maps of string lists read as Go's url.Values") {
   std::map<std::string, std::vector<std::string>> params;
-  CHECK(Decode("params:\n  module: [http_2xx]\n  target: [a, b]\n", [&](FieldReader& r) {
-          r.Field("params", &params);
-        }) == "");
+  CHECK(Decode("params:\n  module: [http_2xx]\n  target: [a, b]\n",
+               [&](FieldReader& r) { r.Field("params", &params); }) == "");
   CHECK(params.at("module") == std::vector<std::string>{"http_2xx"});
   CHECK(params.at("target") == std::vector<std::string>{"a", "b"});
   CHECK(Decode("params:\n  module: http_2xx\n", [&](FieldReader& r) { r.Field("params", &params); }) ==
