@@ -1,5 +1,6 @@
 #include "api/remote_read_api.h"
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -163,8 +164,8 @@ http::Response RemoteReadApi::StreamedChunks(const wire::ReadRequestData& reques
       // long series continues in further frames.
       int64_t frame_left = options_.max_bytes_in_frame - label_bytes;
       auto flush = [&] {
-        const wire::ChunkedSeriesData one[] = {series};
-        wire::AppendChunkedFrame(body, wire::EncodeChunkedReadResponse(one, static_cast<int64_t>(qi)));
+        wire::AppendChunkedFrame(
+            body, wire::EncodeChunkedReadResponse(std::span(&series, 1), static_cast<int64_t>(qi)));
         series.chunks.clear();
         frame_left = options_.max_bytes_in_frame - label_bytes;
       };

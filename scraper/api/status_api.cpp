@@ -243,8 +243,7 @@ http::Response StatusApi::Snapshot(http::Request& request) {
   Result<http::Params> form = request.Form();
   if (!form.ok()) return ApiError(ApiErrorType::kBadData, form.status().message());
   if (std::string_view skip = form->Get("skip_head"); !skip.empty()) {
-    if (skip != "true" && skip != "false" && skip != "1" && skip != "0" && skip != "t" && skip != "f" &&
-        skip != "TRUE" && skip != "FALSE" && skip != "True" && skip != "False") {
+    if (!ParseBool(skip)) {
       return ApiError(ApiErrorType::kBadData,
                       "unable to parse boolean 'skip_head' argument: strconv.ParseBool: parsing " +
                           GoQuote(skip) + ": invalid syntax");

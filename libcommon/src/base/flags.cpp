@@ -85,10 +85,8 @@ Status FlagSet::Assign(Flag& flag, std::string_view value) {
       break;
     }
     case Kind::kBool:
-      if (value == "true" || value == "1" || value == "t" || value == "TRUE" || value == "True") {
-        *static_cast<bool*>(flag.target) = true;
-      } else if (value == "false" || value == "0" || value == "f" || value == "FALSE" || value == "False") {
-        *static_cast<bool*>(flag.target) = false;
+      if (std::optional<bool> b = ParseBool(value)) {
+        *static_cast<bool*>(flag.target) = *b;
       } else {
         return invalid("expected true or false");
       }

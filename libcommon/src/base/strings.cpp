@@ -324,4 +324,14 @@ std::optional<int64_t> ParseBase2Bytes(std::string_view s) {
   return *n * (int64_t{1} << shift);
 }
 
+std::optional<bool> ParseBool(std::string_view s) {
+  for (std::string_view t : {"1", "t", "T", "TRUE", "true", "True"}) {
+    if (s == t) return true;
+  }
+  for (std::string_view f : {"0", "f", "F", "FALSE", "false", "False"}) {
+    if (s == f) return false;
+  }
+  return std::nullopt;
+}
+
 }  // namespace ember

@@ -41,6 +41,12 @@ TEST_CASE("FormatFloat matches Go's shortest forms") {
   CHECK(FormatFloat(1.7123456789e9, 'g') == "1.7123456789e+09");
 }
 
+TEST_CASE("ParseBool accepts what Go's strconv.ParseBool accepts") {
+  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"}) CHECK(ParseBool(t) == true);
+  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"}) CHECK(ParseBool(f) == false);
+  for (const char* bad : {"", "yes", "tRUE", "2", " true"}) CHECK_FALSE(ParseBool(bad).has_value());
+}
+
 TEST_CASE("ParseFloat accepts what Go's ParseFloat accepts") {
   CHECK(ParseFloat("1.5").value() == 1.5);
   CHECK(ParseFloat("+1.5").value() == 1.5);

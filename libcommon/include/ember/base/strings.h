@@ -65,6 +65,10 @@ std::optional<double> ParseFloat(std::string_view s);
 // Parses a base-10 int64 with optional sign; nullopt on junk or overflow.
 std::optional<int64_t> ParseInt(std::string_view s);
 
+// Parses a boolean as Go's strconv.ParseBool: 1, t, T, TRUE, true, True, 0,
+// f, F, FALSE, false, False. nullopt for anything else.
+std::optional<bool> ParseBool(std::string_view s);
+
 // Parses a byte size as Prometheus does for body_size_limit and
 // --storage.tsdb.retention.size: an integer (as ParseInt) and an optional
 // unit B, KB, MB, GB, TB, PB or EB, or KiB ... EiB; every unit is a power of
