@@ -101,19 +101,6 @@ void AppendStringArray(std::string& out, std::span<const std::string> items) {
   out += ']';
 }
 
-// A guess at the JSON size of a query result, so that the answer is written
-// into one allocation: a sample is `[1435781451.781,"0.123456"]` plus a comma.
-size_t EstimateJsonBytes(const promql::Value& value) {
-  auto labels_bytes = [](const Labels& labels) { return 16 + labels.ByteSize() + 8 * labels.size(); };
-  size_t n = 128;
-  if (const auto* matrix = std::get_if<promql::Matrix>(&value)) {
-    for (const promql::Series& s : *matrix) n += 16 + labels_bytes(s.labels) + 30 * s.samples.size();
-  } else if (const auto* vector = std::get_if<promql::Vector>(&value)) {
-    for (const promql::VectorSample& s : *vector) n += 48 + labels_bytes(s.labels);
-  }
-  return n;
-}
-
 // `[{"__name__":"up","job":"a"},...]`: each set an object in label order.
 void AppendLabelSets(std::string& out, const std::vector<Labels>& sets) {
   out.reserve(out.size() + 2 + sets.size() * 64);
@@ -158,12 +145,10 @@ void AppendMetadata(std::string& out, const std::map<std::string, std::vector<Me
 }
 
 // The success answer of query and query_range: `data` is the result, with
-// `stats` inside it when asked for. Written into one string, sized ahead:
-// large matrices are most of it, and copying them again would show.
+// `stats` inside it when asked for. Written into one string (AppendQueryData
+// sizes it for large matrices): copying them again would show.
 http::Response QueryAnswer(const promql::QueryResult& result, bool with_stats, const Notes& notes) {
-  std::string body;
-  body.reserve(EstimateJsonBytes(result.value));
-  body += "{\"status\":\"success\",\"data\":";
+  std::string body = "{\"status\":\"success\",\"data\":";
   AppendQueryData(body, result.value);
   if (with_stats) {
     body.pop_back();  // the data object's '}'
