@@ -22,21 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int Connect(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
-
 // Sends one request and reads its whole response; false on any failure.
 bool RoundTrip(int fd, const std::string& request, std::string& buf) {
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
@@ -64,6 +49,22 @@ bool RoundTrip(int fd, const std::string& request, std::string& buf) {
 // the response, repeat, until the time is up.
 }  // namespace
 
+int ConnectLoopback(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
 LoadResult RunClosedLoop(uint16_t port, const std::string& path, int connections, double seconds) {
   std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: ember-bench\r\n\r\n";
   std::atomic<bool> stop{false};
@@ -73,7 +74,7 @@ LoadResult RunClosedLoop(uint16_t port, const std::string& path, int connections
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
       LoadResult& r = per[static_cast<size_t>(c)];
-      int fd = Connect(port);
+      int fd = ConnectLoopback(port);
       if (fd < 0) {
         ++r.errors;
         return;

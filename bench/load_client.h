@@ -19,6 +19,9 @@ struct LoadResult {
   double LatencyUs(double q) const;
 };
 
+// A TCP connection to 127.0.0.1:`port` with Nagle off; -1 when it fails.
+int ConnectLoopback(uint16_t port);
+
 // Runs `connections` connections, each on its own thread sending GET `path`
 // and waiting for the whole 200 response before the next, for `seconds`.
 LoadResult RunClosedLoop(uint16_t port, const std::string& path, int connections, double seconds);

@@ -15,26 +15,12 @@
 #include <memory>
 #include <thread>
 
+#include "load_client.h"
+
 namespace ember::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int Connect(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  return fd;
-}
 
 bool SendAll(int fd, const std::string& head, const std::string& body) {
   size_t sent = 0, total = head.size() + body.size();
@@ -171,7 +157,7 @@ void SendConnection(uint16_t port, const std::vector<std::vector<EncodedRequest>
     ++result->failures;
     if (result->first_failure.empty()) result->first_failure = std::move(what);
   };
-  int fd = Connect(port);
+  int fd = ConnectLoopback(port);
   auto reader = std::make_unique<ResponseReader>(fd);
   Response response;
   uint64_t left = 0;
@@ -198,7 +184,7 @@ void SendConnection(uint16_t port, const std::vector<std::vector<EncodedRequest>
       }
       if (response.close || response.status / 100 != 2) {
         ::close(fd);
-        fd = Connect(port);
+        fd = ConnectLoopback(port);
         reader = std::make_unique<ResponseReader>(fd);
       }
     }

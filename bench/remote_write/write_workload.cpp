@@ -21,12 +21,7 @@ struct Point {
 };
 
 GeneratorOptions SizedGenerator(int64_t series, int rounds, int64_t start_ms) {
-  GeneratorOptions probe;
-  probe.nodes = 2;
-  probe.duration_ms = probe.interval_ms;
-  double per_node = static_cast<double>(SeriesGenerator(probe).num_series()) / probe.nodes;
-  GeneratorOptions o;
-  o.nodes = std::max(1, static_cast<int>(std::lround(static_cast<double>(series) / per_node)));
+  GeneratorOptions o = OptionsForSeries(series);
   o.start_ms = start_ms;
   o.duration_ms = o.interval_ms * rounds;
   return o;

@@ -1172,4 +1172,14 @@ uint64_t SampleDigest(uint64_t labels_hash, int64_t t, double v) {
              std::bit_cast<uint64_t>(v) * 0xc2b2ae3d27d4eb4fULL);
 }
 
+GeneratorOptions OptionsForSeries(int64_t series) {
+  GeneratorOptions probe;
+  probe.nodes = 2;
+  probe.duration_ms = probe.interval_ms;
+  const double per_node = static_cast<double>(SeriesGenerator(probe).num_series()) / probe.nodes;
+  GeneratorOptions o;
+  o.nodes = std::max(1, static_cast<int>(std::lround(static_cast<double>(series) / per_node)));
+  return o;
+}
+
 }  // namespace ember::bench

@@ -125,6 +125,10 @@ struct Scrape {
   std::span<const double> values;
 };
 
+// Options whose node count gives about `series` series (at least one node);
+// the caller sets the time span.
+GeneratorOptions OptionsForSeries(int64_t series);
+
 class SeriesGenerator {
  public:
   explicit SeriesGenerator(GeneratorOptions options);

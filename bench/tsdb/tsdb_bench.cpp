@@ -38,12 +38,7 @@ struct Goals {
 
 // The generator options for about `series` series over `hours`.
 GeneratorOptions SizedOptions(int64_t series, double hours) {
-  GeneratorOptions probe;
-  probe.nodes = 2;
-  probe.duration_ms = probe.interval_ms;
-  double per_node = static_cast<double>(SeriesGenerator(probe).num_series()) / probe.nodes;
-  GeneratorOptions o;
-  o.nodes = std::max(1, static_cast<int>(std::lround(static_cast<double>(series) / per_node)));
+  GeneratorOptions o = OptionsForSeries(series);
   o.duration_ms = static_cast<int64_t>(hours * 3600 * 1000) / o.interval_ms * o.interval_ms;
   return o;
 }
