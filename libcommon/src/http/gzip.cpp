@@ -69,7 +69,8 @@ Result<std::string> GzipDecompress(std::string_view data, size_t max_output_byte
     // Room for one more chunk, capped one byte past the limit so that
     // overflowing output is detected without decoding all of it.
     const size_t produced = out.size();
-    const size_t room = std::min(kChunkBytes, max_output_bytes + 1 - std::min(produced, max_output_bytes));
+    const size_t left = max_output_bytes - std::min(produced, max_output_bytes);
+    const size_t room = std::min(kChunkBytes, left == SIZE_MAX ? left : left + 1);
     out.resize(produced + room);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     zs.avail_out = static_cast<uInt>(room);

@@ -22,6 +22,10 @@ TEST_CASE("gzip round-trips and shrinks repetitive data", "[gzip]") {
   auto restored = GzipDecompress(*compressed, data.size());
   REQUIRE(restored.ok());
   CHECK(*restored == data);
+  // The largest limit means none.
+  auto unlimited = GzipDecompress(*compressed, SIZE_MAX);
+  REQUIRE(unlimited.ok());
+  CHECK(*unlimited == data);
 }
 
 TEST_CASE("gzip handles empty input and concatenated members", "[gzip]") {

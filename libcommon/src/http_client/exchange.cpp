@@ -210,27 +210,32 @@ asio::awaitable<Result<std::string>> Exchange::ReadBody(uint64_t limit) {
     }
     body.reserve(std::min(*length, kMaxPreallocation));
   }
+  // `body` holds `used` bytes read and room after them; room is added (and
+  // zero-filled) only when the reads have used it up.
+  size_t used = 0;
   while (!parser_->is_done()) {
-    const size_t old_size = body.size();
-    size_t step = kReadStep;
-    if (length && *length > old_size) step = std::min(*length - old_size, kMaxPreallocation);
-    body.resize(old_size + step);
+    if (body.size() == used) {
+      size_t step = kReadStep;
+      if (length && *length > used) step = std::min(*length - used, kMaxPreallocation);
+      body.resize(used + step);
+    }
     auto& buffer = parser_->get().body();
-    buffer.data = body.data() + old_size;
-    buffer.size = step;
+    buffer.data = body.data() + used;
+    buffer.size = body.size() - used;
     error_code ec = co_await connection_->ReadSome(*parser_);
-    body.resize(old_size + step - parser_->get().body().size);
+    used = body.size() - parser_->get().body().size;
     if (finished_) co_return Status::Canceled("request ended");
     if (ec == beast_http::error::need_buffer) ec = {};
     if (ec) {
       CloseConnection();
       co_return TransportFailure(ec, "reading body");
     }
-    if (limit > 0 && body.size() > limit) {
+    if (limit > 0 && used > limit) {
       CloseConnection();
       co_return BodyTooLarge(limit);
     }
   }
+  body.resize(used);
   ReleaseConnection();
   co_return body;
 }
