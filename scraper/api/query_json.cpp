@@ -51,6 +51,11 @@ char* WriteJsonSampleValue(char* p, char* end, double v) {
   } else if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0 && !(v == 0 && std::signbit(v))) {
     // Integers (most counters) take a shorter path with the same output.
     p = std::to_chars(p, end, static_cast<int64_t>(v)).ptr;
+  } else if (const double abs = std::fabs(v); abs != 0 && (abs < 1e-6 || abs >= 1e21)) {
+    // Exponent form at the extremes, as Prometheus's jsonutil.MarshalFloat;
+    // Go's shortest 'g' form is that exponent form in these ranges.
+    const std::string e = FormatFloat(v, 'g');
+    p = std::copy(e.begin(), e.end(), p);
   } else {
     // Go's shortest fixed form.
     p = WriteFloatF(p, v);

@@ -26,8 +26,13 @@ TEST_CASE("timestamps are seconds with at most three decimals") {
 TEST_CASE("sample values are strings in Go's shortest form") {
   CHECK(Json(AppendJsonSampleValue, 1.5) == "\"1.5\"");
   CHECK(Json(AppendJsonSampleValue, 2.0) == "\"2\"");
-  CHECK(Json(AppendJsonSampleValue, 1e21) == "\"1000000000000000000000\"");
-  CHECK(Json(AppendJsonSampleValue, 1e-7) == "\"0.0000001\"");
+  // Exponent form below 1e-6 and from 1e21 on, with Go's two-digit exponent.
+  CHECK(Json(AppendJsonSampleValue, 1e21) == "\"1e+21\"");
+  CHECK(Json(AppendJsonSampleValue, 9.99e20) == "\"999000000000000000000\"");
+  CHECK(Json(AppendJsonSampleValue, 1e-7) == "\"1e-07\"");
+  CHECK(Json(AppendJsonSampleValue, 1e-6) == "\"0.000001\"");
+  CHECK(Json(AppendJsonSampleValue, -1.5e-9) == "\"-1.5e-09\"");
+  CHECK(Json(AppendJsonSampleValue, 1.7976931348623157e308) == "\"1.7976931348623157e+308\"");
   CHECK(Json(AppendJsonSampleValue, std::nan("")) == "\"NaN\"");
   CHECK(Json(AppendJsonSampleValue, std::numeric_limits<double>::infinity()) == "\"+Inf\"");
   CHECK(Json(AppendJsonSampleValue, -std::numeric_limits<double>::infinity()) == "\"-Inf\"");
