@@ -86,6 +86,9 @@ class DbImpl {
   }
   // Writes cut chunks to RocksDB and drops them from the head.
   void Persist(std::vector<PersistJob>& jobs);
+  // Tells the commit observers about samples just made durable.
+  void NotifyCommit(const Db& db, const std::vector<WalSample>& samples,
+                    const std::vector<WalSample>& ooo_samples);
   Status WriteWal(std::vector<HeadSeries*>& new_series, const std::vector<WalSample>& samples,
                   const std::vector<WalSample>& ooo_samples);
   void RegisterPartitionLocked(HeadSeries& s, int64_t partition);
@@ -173,6 +176,11 @@ class DbImpl {
 
   std::mutex buffers_mu_;
   std::vector<std::vector<PendingSample>> buffers_;  // GUARDED_BY(buffers_mu_)
+
+  // Commit observers: the count is read without the lock on every commit.
+  std::atomic<size_t> observer_count_{0};
+  std::shared_mutex observers_mu_;
+  std::vector<CommitObserver*> observers_;  // GUARDED_BY(observers_mu_)
 
   Db::WalReplayStatus replay_status_;
   std::atomic<bool> closed_{false};

@@ -363,6 +363,18 @@ Status DbImpl::WriteWal(std::vector<HeadSeries*>& new_series, const std::vector<
   return Status::Ok();
 }
 
+void DbImpl::NotifyCommit(const Db& db, const std::vector<WalSample>& samples,
+                          const std::vector<WalSample>& ooo_samples) {
+  // Reused per thread: a committing thread allocates only while its commits grow.
+  thread_local std::vector<CommittedSample> committed;
+  committed.clear();
+  committed.reserve(samples.size() + ooo_samples.size());
+  for (const WalSample& s : samples) committed.push_back({SeriesRef{s.id}, s.t, s.v});
+  for (const WalSample& s : ooo_samples) committed.push_back({SeriesRef{s.id}, s.t, s.v});
+  std::shared_lock lock(observers_mu_);
+  for (CommitObserver* observer : observers_) observer->OnCommit(db, committed);
+}
+
 // --- Appender ----------------------------------------------------------------
 
 std::vector<PendingSample> DbImpl::TakeBuffer() {
@@ -451,6 +463,9 @@ Status Appender::Commit() {
   for (const PendingSample& p : pending_->samples) {
     HeadSeries& s = *p.series;
     if (const size_t stripe = SeriesStripes::StripeOf(s.id); stripe != locked_stripe) {
+      // One stripe at a time: holding the old one while taking the next would
+      // let two commits lock stripes in opposite orders.
+      if (lock.owns_lock()) lock.unlock();
       lock = LockSeries(db.stripes_, s.id);
       locked_stripe = stripe;
     }
@@ -479,6 +494,7 @@ Status Appender::Commit() {
     s->logged = true;
   }
   db.Persist(jobs);
+  if (db.observer_count_.load(std::memory_order_relaxed) > 0) db.NotifyCommit(*db_, accepted, accepted_ooo);
   return Status::Ok();
 }
 
@@ -489,5 +505,20 @@ void Appender::Rollback() {
 }
 
 Appender Db::NewAppender() { return Appender(this); }
+
+void Db::AddCommitObserver(CommitObserver* observer) {
+  std::unique_lock lock(impl_->observers_mu_);
+  impl_->observers_.push_back(observer);
+  impl_->observer_count_.store(impl_->observers_.size(), std::memory_order_relaxed);
+}
+
+void Db::RemoveCommitObserver(CommitObserver* observer) {
+  // The exclusive lock waits for every running OnCommit.
+  std::unique_lock lock(impl_->observers_mu_);
+  std::erase(impl_->observers_, observer);
+  impl_->observer_count_.store(impl_->observers_.size(), std::memory_order_relaxed);
+}
+
+Result<Labels> Db::SeriesLabels(SeriesRef ref) const { return impl_->LabelsOf(ref.id); }
 
 }  // namespace ember::tsdb

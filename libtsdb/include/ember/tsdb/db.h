@@ -117,6 +117,26 @@ struct SeriesRef {
   uint64_t id = 0;  // 0: none
 };
 
+// One sample a commit made durable, as a CommitObserver sees it.
+struct CommittedSample {
+  SeriesRef ref;  // the series; Db::SeriesLabels gives its labels
+  int64_t t = 0;  // ms
+  double v = 0;   // stale markers (the special NaN) included
+};
+
+// Learns of every successful Appender::Commit (remote write queues are fed
+// so). OnCommit runs on the committing thread, after the samples are durable
+// in the WAL and before Commit returns, so a commit acknowledged to a client
+// has been seen by every observer. Samples come in the order the commit
+// wrote them, out-of-order ones last; concurrent commits call OnCommit
+// concurrently. The span is valid only during the call. OnCommit must be
+// quick and must not commit to the same Db.
+class CommitObserver {
+ public:
+  virtual ~CommitObserver() = default;
+  virtual void OnCommit(const Db& db, std::span<const CommittedSample> samples) = 0;
+};
+
 // Collects samples for one atomic commit. Obtained from Db::NewAppender.
 // Destroying an Appender without Commit rolls it back.
 class Appender {
@@ -257,6 +277,16 @@ class Db {
 
   // Reloadable retention limits (see DbOptions).
   void SetRetention(int64_t retention_ms, uint64_t retention_bytes);
+
+  // Registers `observer` for the commits that start after this returns. Not
+  // owned; it must stay valid until RemoveCommitObserver returns. With no
+  // observer registered, Commit pays one relaxed atomic load for the feature.
+  void AddCommitObserver(CommitObserver* observer);
+  // Unregisters `observer`; returns once no OnCommit call to it is running.
+  void RemoveCommitObserver(CommitObserver* observer);
+  // The labels of a series a commit reported. NotFound when it no longer
+  // exists in the head (retention removed it).
+  Result<Labels> SeriesLabels(SeriesRef ref) const;
 
   HeadStats Head() const;
   CardinalityStats Cardinality(size_t limit) const;
