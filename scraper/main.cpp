@@ -1,24 +1,31 @@
 // ember-scraper: does the job of the Prometheus server. main() wires the
 // components and owns their start and stop order:
 //   flags and configuration -> HTTP server (not ready) -> storage opens in
-//   the background (WAL replay) -> API handlers -> ready
-// and, on the way out, server -> handlers -> storage.
+//   the background (WAL replay) -> scraping -> API handlers -> ready
+// and, on the way out, server -> handlers -> scraping (stale markers) -> storage.
 #include <unistd.h>
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "api/api_routes.h"
 #include "config/scraper_config.h"
 #include "ember/app/program.h"
+#include "ember/app/version.h"
 #include "ember/base/clock.h"
 #include "ember/base/strings.h"
+#include "ember/discovery/discovery_manager.h"
+#include "ember/discovery/discovery_metrics.h"
 #include "ember/http/router.h"
 #include "ember/promql/engine.h"
 #include "ember/promql/queryable.h"
 #include "ember/tsdb/db.h"
 #include "metadata/metadata_store.h"
+#include "remote/remote_storage.h"
+#include "scrape/discovery_configs.h"
+#include "scrape/scrape_manager.h"
 
 namespace {
 
@@ -215,6 +222,29 @@ int main(int argc, char** argv) {
   promql::Engine engine(engine_options, &program.metrics());
   std::unique_ptr<tsdb::Db> db;
   std::unique_ptr<promql::Queryable> queryable;
+  // The remote write queues, fed by every commit to the store; created once
+  // the store is open, before anything writes to it.
+  std::unique_ptr<scraper::RemoteStorage> remote;
+  std::atomic<scraper::RemoteStorage*> remote_ptr{nullptr};
+  config->Subscribe([&remote_ptr](const std::shared_ptr<const scraper::ScraperConfig>& c) {
+    scraper::RemoteStorage* r = remote_ptr.load();
+    return r != nullptr ? r->ApplyConfig(*c) : Status::Ok();
+  });
+  // Scraping: service discovery feeds the scrape manager's pools. Both start
+  // once the store is open and follow every reload.
+  discovery::DiscoveryMetrics discovery_metrics(program.metrics());
+  std::mutex scrape_mu;  // a reload never meets scraping half started or stopped
+  std::unique_ptr<scraper::ScrapeManager> scrape;
+  std::unique_ptr<discovery::DiscoveryManager> scrape_discovery;
+  auto apply_scrape_config = [&](const scraper::ScraperConfig& c) {
+    Status st = scrape->ApplyConfig(c);
+    Status sd = scrape_discovery->ApplyConfig(scraper::ScrapeDiscoveryConfigs(c.scrape_configs));
+    return st.ok() ? sd : st;
+  };
+  config->Subscribe([&](const std::shared_ptr<const scraper::ScraperConfig>& c) {
+    std::lock_guard lock(scrape_mu);
+    return scrape != nullptr ? apply_scrape_config(*c) : Status::Ok();
+  });
   scraper::ApiHandlers handlers;
 
   std::jthread opener([&] {
@@ -226,6 +256,28 @@ int main(int argc, char** argv) {
     }
     db = std::move(opened).value();
     queryable = promql::NewTsdbQueryable(*db);
+    remote = std::make_unique<scraper::RemoteStorage>(
+        *db, scraper::RemoteStorage::Options{.dir = flags.tsdb_path + "/remote_write", .metadata = &metadata},
+        logger.With({{"component", "remote"}}), program.metrics());
+    remote_ptr.store(remote.get());
+    if (Status st = remote->ApplyConfig(*config->Current()); !st.ok()) {
+      logger.Error("Starting remote write failed", {{"err", st}});
+    }
+    {
+      std::lock_guard lock(scrape_mu);
+      scraper::ScrapeManagerOptions scrape_options;
+      scrape_options.hostname = HostName();
+      scrape_options.user_agent = "ember-scraper/" + std::string(app::Version());
+      scrape = std::make_unique<scraper::ScrapeManager>(
+          scrape_options, *db, &metadata, logger.With({{"component", "scrape manager"}}), &program.metrics());
+      scrape_discovery = std::make_unique<discovery::DiscoveryManager>(
+          discovery::DiscoveryManagerOptions{}, logger.With({{"component", "discovery manager scrape"}}),
+          &discovery_metrics,
+          [s = scrape.get()](const discovery::TargetSnapshot& targets) { s->Sync(targets); });
+      if (Status st = apply_scrape_config(*config->Current()); !st.ok()) {
+        logger.Error("Starting scraping failed", {{"err", st}});
+      }
+    }
 
     scraper::ServerInfo info;
     info.start_time_ms = start_time_ms;
@@ -235,11 +287,13 @@ int main(int argc, char** argv) {
     info.flags = program.flags().Values();
     info.config_yaml = [&config] { return config->Current()->source_yaml; };
     info.admin_api_enabled = flags.enable_admin_api;
+    info.listen_address = program.common().listen_address;
+    info.external_url = program.external_url();
 
     handlers.query =
         std::make_unique<scraper::QueryApi>(*db, engine, *queryable, metadata, Clock::Real(), query_options);
-    handlers.status =
-        std::make_unique<scraper::StatusApi>(*db, std::move(info), logger.With({{"component", "api"}}));
+    handlers.status = std::make_unique<scraper::StatusApi>(*db, std::move(info),
+                                                           logger.With({{"component", "api"}}), scrape.get());
     if (flags.enable_remote_write_receiver) {
       handlers.remote_write = std::make_unique<scraper::RemoteWriteApi>(
           *db, metadata, logger.With({{"component", "remote_write"}}), program.metrics(), write_options);
@@ -261,6 +315,16 @@ int main(int argc, char** argv) {
   opener.join();
   api.store(nullptr);
   handlers = {};
+  {
+    // Scrape loops write their stale markers while the store is still open.
+    std::lock_guard lock(scrape_mu);
+    if (scrape_discovery != nullptr) scrape_discovery->Stop();
+    if (scrape != nullptr) scrape->Stop();
+    scrape_discovery.reset();
+    scrape.reset();
+  }
+  remote_ptr.store(nullptr);
+  if (remote != nullptr) remote->Stop();
   queryable.reset();
   if (db != nullptr) {
     if (Status st = db->Close(); !st.ok()) {

@@ -13,7 +13,7 @@ build_packages=(
 )
 # Peers and tools the tests and benchmarks drive.
 test_packages=(
-  wrk prometheus prometheus-alertmanager prometheus-node-exporter
+  wrk prometheus prometheus-alertmanager prometheus-node-exporter python3-prometheus-client
 )
 
 want=("${build_packages[@]}")

@@ -44,10 +44,101 @@ std::string Rfc3339(int64_t ms) { return FormatRfc3339Nano(ms * 1'000'000); }
 
 http::Response AdminDisabled() { return ApiError(ApiErrorType::kUnavailable, "admin APIs disabled"); }
 
+void AppendLabelsObject(std::string& out, const Labels& labels) {
+  out += '{';
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendStringField(out, labels[i].name, labels[i].value);
+  }
+  out += '}';
+}
+
+// Go's net.SplitHostPort, tolerating a missing port as upstream's
+// sanitizeSplitHostPort does. False when `hostport` cannot be split.
+bool SplitHostPort(std::string_view hostport, std::string* host, std::string* port) {
+  host->clear();
+  port->clear();
+  if (!hostport.empty() && hostport.front() == '[') {
+    size_t end = hostport.find(']');
+    if (end == std::string_view::npos) return false;
+    *host = std::string(hostport.substr(1, end - 1));
+    std::string_view rest = hostport.substr(end + 1);
+    if (rest.empty()) return true;
+    if (rest.front() != ':') return false;
+    *port = std::string(rest.substr(1));
+    return true;
+  }
+  size_t colon = hostport.rfind(':');
+  if (colon == std::string_view::npos) {
+    *host = std::string(hostport);
+    return true;
+  }
+  if (hostport.find(':') != colon) return false;  // an IPv6 address needs brackets
+  *host = std::string(hostport.substr(0, colon));
+  *port = std::string(hostport.substr(colon + 1));
+  return true;
+}
+
+std::string JoinHostPort(std::string_view host, std::string_view port) {
+  std::string out;
+  if (host.find(':') != std::string_view::npos) {
+    out = "[" + std::string(host) + "]";
+  } else {
+    out = std::string(host);
+  }
+  out += ':';
+  out += port;
+  return out;
+}
+
+struct UrlParts {
+  std::string scheme;
+  std::string host;  // with the port
+  std::string rest;  // path and query
+};
+
+UrlParts SplitUrl(std::string_view url) {
+  UrlParts p;
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    p.rest = std::string(url);
+    return p;
+  }
+  p.scheme = std::string(url.substr(0, scheme_end));
+  std::string_view after = url.substr(scheme_end + 3);
+  size_t host_end = after.find_first_of("/?#");
+  p.host = std::string(after.substr(0, host_end));
+  if (host_end != std::string_view::npos) p.rest = std::string(after.substr(host_end));
+  return p;
+}
+
+// Upstream's getGlobalURL: a target on this host is shown under the external
+// URL's host (and scheme, when it is this server itself).
+std::string GlobalUrl(const std::string& scrape_url, const ServerInfo& info) {
+  UrlParts u = SplitUrl(scrape_url);
+  std::string host, port;
+  if (!SplitHostPort(u.host, &host, &port)) return scrape_url;
+  if (host != "127.0.0.1" && host != "localhost" && host != "::1") return scrape_url;
+  UrlParts external = SplitUrl(info.external_url);
+  std::string own_host, own_port;
+  if (!SplitHostPort(info.listen_address, &own_host, &own_port)) return scrape_url;
+  if (port == own_port) {
+    u.scheme = external.scheme;
+    u.host = external.host;
+  } else {
+    std::string ext_host, ext_port;
+    if (!SplitHostPort(external.host, &ext_host, &ext_port)) return scrape_url;
+    u.host = port.empty() ? ext_host : JoinHostPort(ext_host, port);
+  }
+  return u.scheme + "://" + u.host + u.rest;
+}
+
+std::string LastScrapeTime(int64_t ns) { return ns == 0 ? "0001-01-01T00:00:00Z" : FormatRfc3339Nano(ns); }
+
 }  // namespace
 
-StatusApi::StatusApi(tsdb::Db& db, ServerInfo info, Logger logger)
-    : db_(db), info_(std::move(info)), logger_(std::move(logger)) {}
+StatusApi::StatusApi(tsdb::Db& db, ServerInfo info, Logger logger, const ScrapeManager* scrape)
+    : db_(db), info_(std::move(info)), logger_(std::move(logger)), scrape_(scrape) {}
 
 std::vector<StatusApi::Route> StatusApi::Routes() {
   const std::vector<std::string> get = {"GET"};
@@ -171,19 +262,151 @@ http::Response StatusApi::WalReplay(http::Request&) {
 }
 
 http::Response StatusApi::Targets(http::Request& request) {
-  Result<http::Params> form = request.Form();
-  if (!form.ok()) return ApiError(ApiErrorType::kBadData, form.status().message());
-  return ApiSuccess("{\"activeTargets\":[],\"droppedTargets\":[],\"droppedTargetCounts\":{}}");
+  Result<http::Params> query = request.Query();
+  if (!query.ok()) return ApiError(ApiErrorType::kBadData, query.status().message());
+  const std::string_view pool_filter = query->Get("scrapePool");
+  const std::string state = ToLower(query->Get("state"));
+  const bool show_active = state.empty() || state == "any" || state == "active";
+  const bool show_dropped = state.empty() || state == "any" || state == "dropped";
+
+  std::string data = "{\"activeTargets\":[";
+  if (show_active && scrape_ != nullptr) {
+    bool first = true;
+    for (const auto& [pool, targets] : scrape_->TargetsActive()) {
+      if (!pool_filter.empty() && pool != pool_filter) continue;
+      for (const std::shared_ptr<Target>& t : targets) {
+        if (!first) data += ',';
+        first = false;
+        const TargetScrapeStatus st = t->status();
+        data += '{';
+        AppendKey(data, "discoveredLabels");
+        AppendLabelsObject(data, t->discovered_labels());
+        data += ',';
+        AppendKey(data, "labels");
+        AppendLabelsObject(data, t->public_labels());
+        data += ',';
+        AppendStringField(data, "scrapePool", pool);
+        data += ',';
+        AppendStringField(data, "scrapeUrl", t->url());
+        data += ',';
+        AppendStringField(data, "globalUrl", GlobalUrl(t->url(), info_));
+        data += ',';
+        AppendStringField(data, "lastError", st.last_error);
+        data += ',';
+        AppendStringField(data, "lastScrape", LastScrapeTime(st.last_scrape_ns));
+        data += ",\"lastScrapeDuration\":";
+        data += FormatFloat(st.last_scrape_duration);
+        data += ',';
+        AppendStringField(data, "health", TargetHealthName(st.health));
+        data += ',';
+        AppendStringField(data, "scrapeInterval", t->Get("__scrape_interval__"));
+        data += ',';
+        AppendStringField(data, "scrapeTimeout", t->Get("__scrape_timeout__"));
+        data += '}';
+      }
+    }
+  }
+  data += "],\"droppedTargets\":[";
+  if (show_dropped && scrape_ != nullptr) {
+    bool first = true;
+    for (const auto& [pool, targets] : scrape_->TargetsDropped()) {
+      if (!pool_filter.empty() && pool != pool_filter) continue;
+      for (const std::shared_ptr<Target>& t : targets) {
+        if (!first) data += ',';
+        first = false;
+        data += '{';
+        AppendKey(data, "discoveredLabels");
+        AppendLabelsObject(data, t->discovered_labels());
+        data += ',';
+        AppendStringField(data, "scrapePool", pool);
+        data += '}';
+      }
+    }
+  }
+  data += "],\"droppedTargetCounts\":";
+  if (show_dropped) {
+    data += '{';
+    if (scrape_ != nullptr) {
+      bool first = true;
+      for (const auto& [pool, count] : scrape_->TargetsDroppedCounts()) {
+        if (!first) data += ',';
+        first = false;
+        AppendKey(data, pool);
+        data += std::to_string(count);
+      }
+    }
+    data += '}';
+  } else {
+    data += "null";
+  }
+  data += '}';
+  return ApiSuccess(data);
 }
 
 http::Response StatusApi::TargetsMetadata(http::Request& request) {
   Result<http::Params> form = request.Form();
   if (!form.ok()) return ApiError(ApiErrorType::kBadData, form.status().message());
-  if (std::string_view match = form->Get("match_target"); !match.empty()) {
-    Result<std::vector<tsdb::Matcher>> matchers = promql::ParseMetricSelector(match);
-    if (!matchers.ok()) return ApiError(ApiErrorType::kBadData, matchers.status().message());
+  int64_t limit = -1;
+  if (std::string_view text = form->Get("limit"); !text.empty()) {
+    std::optional<int64_t> n = ParseInt(text);
+    if (!n) return ApiError(ApiErrorType::kBadData, "limit must be a number");
+    limit = *n;
   }
-  return ApiSuccess("[]");
+  std::vector<tsdb::Matcher> matchers;
+  const std::string_view match = form->Get("match_target");
+  if (!match.empty()) {
+    Result<std::vector<tsdb::Matcher>> parsed = promql::ParseMetricSelector(match);
+    if (!parsed.ok()) {
+      return ApiError(ApiErrorType::kBadData,
+                      "invalid parameter \"match_target\": " + parsed.status().message());
+    }
+    matchers = std::move(parsed).value();
+  }
+  const std::string_view metric = form->Get("metric");
+  std::string data = "[";
+  int64_t count = 0;
+  auto append = [&](const Labels& target, std::string_view family, const MetricMetadata& md) {
+    if (count++ > 0) data += ',';
+    data += '{';
+    AppendKey(data, "target");
+    AppendLabelsObject(data, target);
+    if (!family.empty()) {
+      data += ',';
+      AppendStringField(data, "metric", family);
+    }
+    data += ',';
+    AppendStringField(data, "type", md.type);
+    data += ',';
+    AppendStringField(data, "help", md.help);
+    data += ',';
+    AppendStringField(data, "unit", md.unit);
+    data += '}';
+  };
+  if (scrape_ != nullptr) {
+    for (const auto& [pool, targets] : scrape_->TargetsActive()) {
+      for (const std::shared_ptr<Target>& t : targets) {
+        if (limit >= 0 && count >= limit) break;
+        const Labels& labels = t->public_labels();
+        bool matches = true;
+        for (const tsdb::Matcher& m : matchers) {
+          if (!m.Matches(labels.Get(m.name()))) {
+            matches = false;
+            break;
+          }
+        }
+        if (!matches) continue;
+        for (const FamilyMetadata& md : scrape_->TargetMetadata(pool, *t)) {
+          if (metric.empty()) {
+            append(labels, md.family, md.metadata);
+          } else if (md.family == metric) {
+            append(labels, "", md.metadata);
+          }
+        }
+      }
+    }
+  }
+  data += ']';
+  return ApiSuccess(data);
 }
 
 http::Response StatusApi::Rules(http::Request&) { return ApiSuccess("{\"groups\":[]}"); }

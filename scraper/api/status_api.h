@@ -1,8 +1,9 @@
 // The /api/v1 endpoints about the server itself -- status/*, targets,
 // rules, alerts, alertmanagers -- and the admin endpoints for the store.
 //
-// Answers have Prometheus's shapes. Targets, rules and alerts are empty lists
-// until scraping and rule evaluation fill them.
+// Answers have Prometheus's shapes. Targets come from the ScrapeManager (none
+// without one); rules and alerts are empty lists until rule evaluation fills
+// them.
 //
 // Thread-safe: requests are handled concurrently.
 #pragma once
@@ -17,6 +18,7 @@
 #include "ember/http/response.h"
 #include "ember/obs/logger.h"
 #include "ember/tsdb/db.h"
+#include "scrape/scrape_manager.h"
 
 namespace ember::scraper {
 
@@ -33,11 +35,16 @@ struct ServerInfo {
   std::function<bool()> reload_success;
   std::function<int64_t()> last_config_time_ms;
   bool admin_api_enabled = false;
+  // --web.listen-address and the external URL, for the targets' globalUrl.
+  std::string listen_address;
+  std::string external_url;
 };
 
 class StatusApi {
  public:
-  StatusApi(tsdb::Db& db, ServerInfo info, Logger logger);
+  // `scrape`, when not null, answers /api/v1/targets and
+  // /api/v1/targets/metadata; it outlives the StatusApi.
+  StatusApi(tsdb::Db& db, ServerInfo info, Logger logger, const ScrapeManager* scrape = nullptr);
 
   http::Response BuildInfo(http::Request&);
   http::Response Config(http::Request&);
@@ -68,6 +75,7 @@ class StatusApi {
   tsdb::Db& db_;
   ServerInfo info_;
   Logger logger_;
+  const ScrapeManager* scrape_;
 };
 
 }  // namespace ember::scraper

@@ -122,16 +122,19 @@ void DecodeScrapeConfig(config::FieldReader& r, ScrapeConfig& c, const GlobalCon
   r.List("file_sd_configs", [&](config::FieldReader& item) {
     discovery::DecodeFileSdConfig(item, c.file_sd_configs.emplace_back());
   });
+  r.List("kubernetes_sd_configs", [&](config::FieldReader& item) {
+    discovery::DecodeKubernetesSdConfig(item, c.kubernetes_sd_configs.emplace_back());
+  });
   // The other service discovery blocks are read by the discovery that acts
   // on them, as it lands.
   for (std::string_view key :
-       {"kubernetes_sd_configs", "dns_sd_configs",         "http_sd_configs",         "consul_sd_configs",
-        "ec2_sd_configs",        "azure_sd_configs",       "gce_sd_configs",          "openstack_sd_configs",
-        "docker_sd_configs",     "dockerswarm_sd_configs", "nomad_sd_configs",        "eureka_sd_configs",
-        "hetzner_sd_configs",    "linode_sd_configs",      "digitalocean_sd_configs", "marathon_sd_configs",
-        "nerve_sd_configs",      "serverset_sd_configs",   "triton_sd_configs",       "kuma_sd_configs",
-        "lightsail_sd_configs",  "ionos_sd_configs",       "vultr_sd_configs",        "scaleway_sd_configs",
-        "uyuni_sd_configs",      "puppetdb_sd_configs",    "ovhcloud_sd_configs",     "stackit_sd_configs"}) {
+       {"dns_sd_configs",         "http_sd_configs",         "consul_sd_configs",    "ec2_sd_configs",
+        "azure_sd_configs",       "gce_sd_configs",          "openstack_sd_configs", "docker_sd_configs",
+        "dockerswarm_sd_configs", "nomad_sd_configs",        "eureka_sd_configs",    "hetzner_sd_configs",
+        "linode_sd_configs",      "digitalocean_sd_configs", "marathon_sd_configs",  "nerve_sd_configs",
+        "serverset_sd_configs",   "triton_sd_configs",       "kuma_sd_configs",      "lightsail_sd_configs",
+        "ionos_sd_configs",       "vultr_sd_configs",        "scaleway_sd_configs",  "uyuni_sd_configs",
+        "puppetdb_sd_configs",    "ovhcloud_sd_configs",     "stackit_sd_configs"}) {
     r.Skip(key);
   }
   if (!r.ok()) return;
@@ -272,7 +275,16 @@ void DecodeConfig(config::FieldReader& r, ScraperConfig& c) {
       }
     }
   });
-  for (std::string_view later : {"alerting", "remote_write", "remote_read", "tracing", "otlp", "runtime"}) {
+  r.List("remote_write", [&](config::FieldReader& item) {
+    DecodeRemoteWriteConfig(item, c.remote_write_configs.emplace_back(),
+                            NameScheme(c.global.metric_name_validation_scheme));
+  });
+  r.Check(CheckRemoteWriteNames(c.remote_write_configs));
+  r.List("remote_read", [&](config::FieldReader& item) {
+    DecodeRemoteReadConfig(item, c.remote_read_configs.emplace_back());
+  });
+  r.Check(CheckRemoteReadNames(c.remote_read_configs));
+  for (std::string_view later : {"alerting", "tracing", "otlp", "runtime"}) {
     r.Skip(later);
   }
 }
@@ -311,7 +323,10 @@ Result<ScraperConfig> LoadScraperConfig(const std::string& path) {
       for (discovery::FileSdConfig& fsd : sc.file_sd_configs) {
         for (std::string& file : fsd.files) join(file);
       }
+      for (discovery::KubernetesSdConfig& k : sc.kubernetes_sd_configs) discovery::JoinDirectory(k, dir);
     }
+    for (RemoteWriteConfig& rw : c.remote_write_configs) JoinDirectory(rw, dir);
+    for (RemoteReadConfig& rr : c.remote_read_configs) JoinDirectory(rr, dir);
   }
   return c;
 }

@@ -1,13 +1,13 @@
 // ScraperConfig: the parts of a Prometheus configuration file (prometheus.yml)
 // that ember-scraper reads, as plain Options.
 //
-// `global` and `scrape_configs` are decoded with Prometheus's defaults and
-// checks: a scrape config's unset intervals and limits take the global ones,
-// and its HTTP client settings, relabel configs, static_configs and
-// file_sd_configs are validated. Its other service discovery blocks, and the
-// other sections (alerting, remote_write, remote_read, tracing, otlp,
-// runtime, storage.exemplars), are accepted without being read, so that an
-// existing prometheus.yml loads; this version does not scrape yet.
+// `global`, `scrape_configs`, `remote_write` and `remote_read` are decoded
+// with Prometheus's defaults and checks: a scrape config's unset intervals and
+// limits take the global ones, and its HTTP client settings, relabel configs,
+// static_configs, file_sd_configs and kubernetes_sd_configs are validated.
+// Other service discovery blocks and the sections ember-scraper does not act
+// on (alerting, tracing, otlp, runtime, storage.exemplars) are accepted without
+// being read, so that an existing prometheus.yml loads.
 #pragma once
 
 #include <map>
@@ -19,8 +19,10 @@
 #include "ember/base/time.h"
 #include "ember/config/http_client_config.h"
 #include "ember/discovery/file_sd_config.h"
+#include "ember/discovery/kubernetes_sd_config.h"
 #include "ember/discovery/target_group.h"
 #include "ember/relabel/relabel_config.h"
+#include "remote/remote_config.h"
 
 namespace ember::scraper {
 
@@ -76,6 +78,7 @@ struct ScrapeConfig {
   // Targets given in the file (sources "0", "1", ...), and target files.
   std::vector<discovery::TargetGroup> static_configs;
   std::vector<discovery::FileSdConfig> file_sd_configs;
+  std::vector<discovery::KubernetesSdConfig> kubernetes_sd_configs;
 };
 
 // The `storage` section: what the series store takes from the file.
@@ -90,6 +93,8 @@ struct ScraperConfig {
   std::vector<std::string> rule_files;  // globs of rule files
   std::vector<ScrapeConfig> scrape_configs;
   std::vector<std::string> scrape_config_files;
+  std::vector<RemoteWriteConfig> remote_write_configs;  // `remote_write`, in file order
+  std::vector<RemoteReadConfig> remote_read_configs;    // `remote_read`; decoded, not queried
   // The text the configuration was read from, for /api/v1/status/config.
   std::string source_yaml;
 };

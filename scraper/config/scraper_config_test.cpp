@@ -102,6 +102,28 @@ std::string ReadText(const std::string& path) {
   return ss.str();
 }
 
+TEST_CASE("kubernetes_sd_configs are decoded and their files joined to the config's directory") {
+  auto c = ParseScraperConfig(R"(
+scrape_configs:
+  - job_name: pods
+    kubernetes_sd_configs:
+      - role: pod
+        namespaces: {names: [default, monitoring]}
+        selectors: [{role: pod, label: "app=web"}]
+      - role: endpointslice
+        api_server: "https://10.0.0.1:6443"
+        bearer_token_file: token
+)",
+                              "prometheus.yml");
+  REQUIRE(c.ok());
+  REQUIRE(c->scrape_configs.size() == 1);
+  const auto& k8s = c->scrape_configs[0].kubernetes_sd_configs;
+  REQUIRE(k8s.size() == 2);
+  CHECK(k8s[0].role == discovery::KubernetesRole::kPod);
+  CHECK(k8s[1].role == discovery::KubernetesRole::kEndpointSlice);
+  CHECK(k8s[1].api_server == "https://10.0.0.1:6443");
+}
+
 // Each testdata/*.bad.yml fails with the message in the .err beside it: the
 // text `promtool check config` (Prometheus 2.42) prints for it, or upstream
 // 3.x's where 2.42 lacks the feature; ours adds the line and path.
