@@ -36,6 +36,12 @@ Result<testing::RunningProgram> StartServer(const std::string& path, const std::
 
 Result<testing::RunningProgram> StartEmber(const testing::TempDir& dir, std::vector<std::string> extra_args) {
   std::vector<std::string> args = {"--storage.tsdb.path=" + dir.Join("ember")};
+  // Without a configuration of its own, ember-scraper would scrape itself
+  // (the embedded default); the peers compare only what they send it.
+  const bool has_config = std::any_of(extra_args.begin(), extra_args.end(),
+                                      [](const std::string& a) { return a.starts_with("--config.file="); });
+  if (!has_config)
+    args.push_back("--config.file=" + dir.WriteFile("ember-receiver.yml", "scrape_configs: []\n"));
   for (std::string& a : extra_args) args.push_back(std::move(a));
   return testing::StartProgram("ember-scraper", std::move(args), dir, std::chrono::seconds(60));
 }
