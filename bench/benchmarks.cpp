@@ -11,6 +11,8 @@ Result<std::vector<Figure>> RunPromqlVsPrometheusQuick(const BenchmarkOptions& o
 Result<std::vector<Figure>> RunRemoteWriteVsPrometheus(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunRemoteWriteVsPrometheusQuick(const BenchmarkOptions& options);
 Result<std::vector<Figure>> RunTextparse(const BenchmarkOptions& options);
+Result<std::vector<Figure>> RunScrapeVsPrometheus(const BenchmarkOptions& options);
+Result<std::vector<Figure>> RunScrapeVsPrometheusQuick(const BenchmarkOptions& options);
 
 std::vector<Benchmark> AllBenchmarks() {
   return {
@@ -31,6 +33,12 @@ std::vector<Benchmark> AllBenchmarks() {
        RunRemoteWriteVsPrometheus},
       {"remote-write-vs-prometheus-quick", "The same on ~10k series x 10 rounds",
        RunRemoteWriteVsPrometheusQuick},
+      {"scrape-vs-prometheus",
+       "Scraping 100 loopback targets x 1,000 series every 2 s: CPU per sample and memory vs Prometheus 2.42 "
+       "(--series, --seconds per block)",
+       RunScrapeVsPrometheus},
+      {"scrape-vs-prometheus-quick", "The same on 20 targets every 1 s, two 10 s blocks",
+       RunScrapeVsPrometheusQuick},
       {"textparse",
        "Exposition-format parsers: MB/s and samples/s per core on alltypes.237mfs and a node-exporter-like "
        "body (--series, --seconds)",
