@@ -29,10 +29,16 @@ std::string LookupFailure(const error_code& ec) {
   return ec.message();
 }
 
+constexpr size_t kReadBufferBytes = 64 << 10;
+
 }  // namespace
 
 Connection::Connection(asio::any_io_executor executor, const Url& url, TlsClientContext* tls)
     : url_(url), pool_key_(url.PoolKey()), tls_context_(tls) {
+  // Beast reads at most the buffer's free capacity (at least 512 bytes) at a
+  // time: room for 64 KiB keeps a large body from costing a system call per
+  // few hundred bytes.
+  buffer_.reserve(kReadBufferBytes);
   if (tls != nullptr) {
     tls_.emplace(executor, tls->context());
   } else {
