@@ -32,23 +32,6 @@ Labels WithoutReserved(const Labels& labels) {
   return Labels::FromSorted(std::move(out));
 }
 
-// Go's url.QueryEscape.
-void AppendQueryEscaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-}
-
 // Go's url.URL.EscapedPath for a path without a raw form.
 void AppendPathEscaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";

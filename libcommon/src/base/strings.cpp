@@ -44,6 +44,22 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return n;
 }
 
+void AppendQueryEscaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+}
+
 std::string GoQuote(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);

@@ -14,6 +14,10 @@ namespace ember {
 // not valid UTF-8. Printable UTF-8 passes through.
 std::string GoQuote(std::string_view s);
 
+// Appends `s` escaped as Go's url.QueryEscape does: unreserved characters as
+// they are, space as '+', every other byte as %XX.
+void AppendQueryEscaped(std::string& out, std::string_view s);
+
 // Splits on every occurrence of `sep`; "" gives one empty piece.
 std::vector<std::string_view> Split(std::string_view s, char sep);
 
