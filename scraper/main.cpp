@@ -2,7 +2,7 @@
 // components and owns their start and stop order:
 //   flags and configuration -> HTTP server (not ready) -> storage opens in
 //   the background (WAL replay) -> scraping -> API handlers -> ready
-// and, on the way out, server -> handlers -> scraping (stale markers) -> storage.
+// and, on the way out, server -> handlers -> scraping -> remote write -> storage.
 #include <unistd.h>
 
 #include <atomic>
@@ -316,7 +316,7 @@ int main(int argc, char** argv) {
   api.store(nullptr);
   handlers = {};
   {
-    // Scrape loops write their stale markers while the store is still open.
+    // Scrape loops finish their last appends while the store is still open.
     std::lock_guard lock(scrape_mu);
     if (scrape_discovery != nullptr) scrape_discovery->Stop();
     if (scrape != nullptr) scrape->Stop();

@@ -50,8 +50,9 @@ struct ScrapeManagerOptions {
   std::string hostname;
   // Whether Stop writes stale markers for every target's series (and those
   // of targets that went away shortly before). Prometheus does not; a query
-  // then sees the series until the lookback delta passes. Default: true.
-  bool stale_markers_on_stop = true;
+  // then sees the series until the lookback delta passes, so that a restart
+  // leaves no gap in graphs. Default: false, as Prometheus.
+  bool stale_markers_on_stop = false;
 };
 
 class ScrapeManager {

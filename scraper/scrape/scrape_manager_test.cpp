@@ -35,9 +35,10 @@ discovery::TargetSnapshot Snapshot(const ScraperConfig& config) {
 }
 
 struct ManagerFixture {
-  ManagerFixture() {
+  explicit ManagerFixture(bool stale_markers_on_stop = false) {
     ScrapeManagerOptions o;
     o.worker_threads = 2;
+    o.stale_markers_on_stop = stale_markers_on_stop;
     manager = std::make_unique<ScrapeManager>(o, db.db(), &metadata, QuietLogger(), &registry);
   }
   void Apply(ScraperConfig c) {
@@ -198,17 +199,20 @@ TEST_CASE("Dropped targets are kept up to keep_dropped_targets", "[scrape][manag
   CHECK(f.manager->TargetsDropped()["job"][0]->discovered_labels().Get("job") == "job");
 }
 
-TEST_CASE("Stop writes stale markers before the store closes", "[scrape][manager]") {
-  ManagerFixture f;
-  f.a.Serve("m 1\n");
-  ScraperConfig c;
-  c.scrape_configs = {Job("job", {f.a.address()})};
-  f.Apply(c);
-  REQUIRE(WaitFor([&] { return f.Count("m") >= 1; }));
-  f.manager->Stop();
-  CHECK(f.HasStale("m"));
-  CHECK(f.HasStale("up"));
-  CHECK(f.manager->TargetsActive().empty());
+TEST_CASE("Stop writes stale markers before the store closes only when asked to", "[scrape][manager]") {
+  for (const bool markers : {false, true}) {
+    INFO("stale_markers_on_stop " << markers);
+    ManagerFixture f(markers);
+    f.a.Serve("m 1\n");
+    ScraperConfig c;
+    c.scrape_configs = {Job("job", {f.a.address()})};
+    f.Apply(c);
+    REQUIRE(WaitFor([&] { return f.Count("m") >= 1; }));
+    f.manager->Stop();
+    CHECK(f.HasStale("m") == markers);
+    CHECK(f.HasStale("up") == markers);
+    CHECK(f.manager->TargetsActive().empty());
+  }
 }
 
 }  // namespace
