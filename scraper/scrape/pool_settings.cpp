@@ -147,10 +147,8 @@ Result<http::ClientOptions> ScrapeClientOptions(const ScrapeConfig& c) {
   o.tls.insecure_skip_verify = t.insecure_skip_verify;
   if (!t.min_version.empty()) o.tls.min_version = t.min_version;
   o.follow_redirects = c.http_client.follow_redirects;
-  // "No limit" is a very large one: the client's gzip decoding cannot take
-  // an unbounded limit.
-  o.max_response_body_bytes =
-      c.body_size_limit > 0 ? static_cast<uint64_t>(c.body_size_limit) : uint64_t{1} << 40;
+  // body_size_limit 0 means no limit, as the client's 0 does.
+  o.max_response_body_bytes = static_cast<uint64_t>(c.body_size_limit);
   o.request_timeout = std::chrono::milliseconds(0);
   o.io_threads = 1;
   return o;
