@@ -242,7 +242,7 @@ char* WriteFloatF(char* out, double v) {
 std::string FormatFloat(double v, char format) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (format == 'g') {
+  if (format == 'e' || format == 'g') {
     // Go's shortest 'g' switches to the exponent form when the decimal
     // exponent is below -4 or at least 6 (C++'s general form decides by the
     // digit count instead, so decide here).
@@ -253,7 +253,7 @@ std::string FormatFloat(double v, char format) {
     int exp = 0;
     size_t e = sci.find('e');
     std::from_chars(sci.data() + e + (sci[e + 1] == '+' ? 2 : 1), sci.data() + sci.size(), exp);
-    if (exp < -4 || exp >= 6) return std::string(sci);
+    if (format == 'e' || exp < -4 || exp >= 6) return std::string(sci);
   }
   char buf[kMaxFloatFChars];
   return std::string(buf, WriteFloatF(buf, v));

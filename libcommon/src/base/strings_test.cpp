@@ -39,6 +39,10 @@ TEST_CASE("FormatFloat matches Go's shortest forms") {
   CHECK(FormatFloat(0.0001, 'g') == "0.0001");
   CHECK(FormatFloat(0.00001, 'g') == "1e-05");
   CHECK(FormatFloat(1.7123456789e9, 'g') == "1.7123456789e+09");
+  CHECK(FormatFloat(80, 'e') == "8e+01");
+  CHECK(FormatFloat(1.5e-9, 'e') == "1.5e-09");
+  CHECK(FormatFloat(0, 'e') == "0e+00");
+  CHECK(FormatFloat(-123.25, 'e') == "-1.2325e+02");
 }
 
 TEST_CASE("ParseBool accepts what Go's strconv.ParseBool accepts") {

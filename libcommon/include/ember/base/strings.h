@@ -44,7 +44,8 @@ size_t Utf8SequenceLength(std::string_view s, size_t i);
 void AppendUtf8(std::string& out, uint32_t cp);
 
 // Formats a float as Go's strconv.FormatFloat(v, format, -1, 64) does, with
-// format 'f' (API sample values) or 'g' (exposition text): the shortest form
+// format 'f' (API sample values), 'g' (exposition text) or 'e' (alert values
+// in the rules API, "8e+01"): the shortest form
 // that reads back to the same double, and "NaN", "+Inf", "-Inf".
 std::string FormatFloat(double v, char format = 'f');
 // The 'f' form of FormatFloat for a finite `v`, written at `out`, which must
