@@ -13,26 +13,17 @@
 
 #include "ember/base/labels.h"
 #include "ember/base/status.h"
+#include "ember/promql/series_notation.h"
 
 namespace ember::promqltest {
 
-// One item of an expanded value sequence.
-struct SequenceValue {
-  enum class Kind { kFloat, kOmitted, kHistogram };
-  Kind kind = Kind::kFloat;
-  double value = 0;       // kFloat; may be the stale marker
-  std::string histogram;  // kHistogram: the literal without the braces
-};
+using promql::SequenceValue;
 
 // `<series> <values>` in a load block or an eval's expected results.
-struct SeriesLine {
+struct SeriesLine : promql::SeriesLine {
   int line = 0;  // 1-based line in the file
-  Labels labels;
-  std::vector<SequenceValue> values;
   // A `<series>@st` line gave start timestamps for this series (load only).
   bool has_start_timestamps = false;
-
-  bool HasHistogram() const;
 };
 
 struct LoadCommand {
@@ -101,23 +92,21 @@ struct Script {
 // first line that does not parse (as upstream, one bad line rejects the file).
 [[nodiscard]] Result<Script> ParseScript(std::string_view text);
 
-// Pieces of the language, exposed for tests.
+// Pieces of the language (ember/promql/series_notation.h), exposed for tests.
 
-// A Prometheus duration as the scripts write times and steps: `0`, `5m`,
-// `1h30m`, `20s500ms`, `1d`, `-1m`. Error: InvalidArgument.
-[[nodiscard]] Result<int64_t> ParseScriptDuration(std::string_view text);
+// A duration as the scripts write times and steps (promql::ParseNotationDuration).
+[[nodiscard]] inline Result<int64_t> ParseScriptDuration(std::string_view text) {
+  return promql::ParseNotationDuration(text);
+}
 
-// `metric{a="b"} 1 2+3x4 _ stale {{...}}` (the series may also be `{}`,
-// `{__name__="m"}` or `{"m", a="b"}`). `start_timestamps` reports a series
-// written `name{...}@st`, whose values are then duration offsets and are not
-// returned. Error: InvalidArgument.
+// promql::ParseSeriesLine, into the script's SeriesLine (line left 0).
 [[nodiscard]] Result<SeriesLine> ParseSeriesLine(std::string_view text, bool* start_timestamps = nullptr);
 
-// Expands a value sequence (`1+2x3 _x2 stale NaN {{schema:0}}x1`).
-[[nodiscard]] Result<std::vector<SequenceValue>> ParseValueSequence(std::string_view text);
+using promql::ParseValueSequence;
 
-// A number as the upstream runner reads a scalar result line: an integer in
-// any Go base (`0x10`, `010`) or a float (`1e3`, `-Inf`, `NaN`).
-[[nodiscard]] std::optional<double> ParseScriptNumber(std::string_view text);
+// A number as the upstream runner reads a scalar result line (promql::ParseNotationNumber).
+[[nodiscard]] inline std::optional<double> ParseScriptNumber(std::string_view text) {
+  return promql::ParseNotationNumber(text);
+}
 
 }  // namespace ember::promqltest
