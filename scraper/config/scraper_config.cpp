@@ -284,7 +284,10 @@ void DecodeConfig(config::FieldReader& r, ScraperConfig& c) {
     DecodeRemoteReadConfig(item, c.remote_read_configs.emplace_back());
   });
   r.Check(CheckRemoteReadNames(c.remote_read_configs));
-  for (std::string_view later : {"alerting", "tracing", "otlp", "runtime"}) {
+  r.Struct("alerting", [&](config::FieldReader& a) {
+    notifier::DecodeAlertingConfig(a, c.alerting, NameScheme(c.global.metric_name_validation_scheme));
+  });
+  for (std::string_view later : {"tracing", "otlp", "runtime"}) {
     r.Skip(later);
   }
 }
@@ -327,6 +330,7 @@ Result<ScraperConfig> LoadScraperConfig(const std::string& path) {
     }
     for (RemoteWriteConfig& rw : c.remote_write_configs) JoinDirectory(rw, dir);
     for (RemoteReadConfig& rr : c.remote_read_configs) JoinDirectory(rr, dir);
+    notifier::JoinDirectory(c.alerting, dir);
   }
   return c;
 }

@@ -5,9 +5,10 @@
 // with Prometheus's defaults and checks: a scrape config's unset intervals and
 // limits take the global ones, and its HTTP client settings, relabel configs,
 // static_configs, file_sd_configs and kubernetes_sd_configs are validated.
+// `alerting` is decoded and checked as upstream (notifier_config.h).
 // Other service discovery blocks and the sections ember-scraper does not act
-// on (alerting, tracing, otlp, runtime, storage.exemplars) are accepted without
-// being read, so that an existing prometheus.yml loads.
+// on (tracing, otlp, runtime, storage.exemplars) are accepted without being
+// read, so that an existing prometheus.yml loads.
 #pragma once
 
 #include <map>
@@ -21,6 +22,7 @@
 #include "ember/discovery/file_sd_config.h"
 #include "ember/discovery/kubernetes_sd_config.h"
 #include "ember/discovery/target_group.h"
+#include "ember/notifier/notifier_config.h"
 #include "ember/relabel/relabel_config.h"
 #include "remote/remote_config.h"
 
@@ -95,6 +97,8 @@ struct ScraperConfig {
   std::vector<std::string> scrape_config_files;
   std::vector<RemoteWriteConfig> remote_write_configs;  // `remote_write`, in file order
   std::vector<RemoteReadConfig> remote_read_configs;    // `remote_read`; decoded, not queried
+  // `alerting`: where alerts go; relative file names joined to the file's directory.
+  notifier::AlertingConfig alerting;
   // The text the configuration was read from, for /api/v1/status/config.
   std::string source_yaml;
 };
