@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "ember/base/file_system.h"
+#include "ember/base/strings.h"
 #include "ember/config/field_reader.h"
 #include "ember/config/yaml_file.h"
 
@@ -22,8 +23,6 @@ receivers:
 
 constexpr std::string_view kSlackPostMessageUrl = "https://slack.com/api/chat.postMessage";
 constexpr std::string_view kSecretToken = "<secret>";
-
-std::string Quote(std::string_view s) { return GoQuote(s); }
 
 // Alertmanager's URL check (config/common.ParseURL): http or https with a host.
 Status CheckUrl(std::string_view s) {
@@ -42,7 +41,7 @@ Status CheckUrl(std::string_view s) {
     }
   }
   if (scheme != "http" && scheme != "https") {
-    return Status::InvalidArgument("unsupported scheme " + Quote(scheme) + " for URL");
+    return Status::InvalidArgument("unsupported scheme " + GoQuote(scheme) + " for URL");
   }
   std::string_view rest = s.substr(colon + 1);
   std::string_view host;
@@ -98,7 +97,7 @@ Result<HostPort> ParseHostPort(const std::string& s) {
       port.find_first_of("[]") != std::string_view::npos) {
     return addr_error("unexpected '[' or ']' in address");
   }
-  if (port.empty()) return Status::InvalidArgument("address " + Quote(s) + ": port cannot be empty");
+  if (port.empty()) return Status::InvalidArgument("address " + GoQuote(s) + ": port cannot be empty");
   hp.host = std::string(host);
   hp.port = std::string(port);
   return hp;
@@ -274,7 +273,7 @@ void DecodeMatchMap(config::FieldReader& r, std::string_view key, Matchers& out)
   r.Field(key, &m);
   if (!r.ok()) return;
   for (const auto& [name, value] : m) {
-    if (!IsClassicLabelName(name)) return r.Fail("invalid label name " + Quote(name));
+    if (!IsClassicLabelName(name)) return r.Fail("invalid label name " + GoQuote(name));
   }
   for (const auto& [name, value] : m) {
     Result<Matcher> matcher = Matcher::Make(MatchType::kEqual, name, value);
@@ -296,8 +295,8 @@ void DecodeMatchReMap(config::FieldReader& r, std::string_view key, Matchers& ou
         return Status::Ok();
       });
       if (!m.ok()) return;
-      if (!IsClassicLabelName(name)) return m.Fail("invalid label name " + Quote(name));
-      if (!given) return m.Fail("invalid regexp value for " + Quote(name));
+      if (!IsClassicLabelName(name)) return m.Fail("invalid label name " + GoQuote(name));
+      if (!given) return m.Fail("invalid regexp value for " + GoQuote(name));
     }
   });
 }
@@ -422,7 +421,7 @@ void DecodeEmail(config::FieldReader& r, const GlobalConfig& g, EmailConfig& c) 
   for (const auto& [key, value] : headers) {
     std::string canonical = CanonicalHeaderKey(key);
     if (c.headers.count(canonical) != 0)
-      return r.Fail("duplicate header " + Quote(canonical) + " in email config");
+      return r.Fail("duplicate header " + GoQuote(canonical) + " in email config");
     c.headers[canonical] = value;
   }
   if (c.threading_enabled) {
@@ -736,7 +735,7 @@ const std::vector<LooseKind>& LooseKinds() {
        [](const LooseConfig& c) {
          const std::string type = c.Has("message_type") ? c.Get("message_type") : "text";
          if (type != "text" && type != "markdown") {
-           return "weChat message type " + Quote(type) + " does not match valid options ^(text|markdown)$";
+           return "weChat message type " + GoQuote(type) + " does not match valid options ^(text|markdown)$";
          }
          return BothSet(c, "api_secret", "api_secret_file");
        }},
@@ -895,7 +894,7 @@ void DecodeRoute(config::FieldReader& r, const Route* parent, Route& route) {
   if (!r.ok()) return;
   SortMatchers(route.matchers);
   for (const auto& [name, value] : route.labels) {
-    if (!IsUtf8LabelName(name)) return r.Fail("invalid label name " + Quote(name) + " in route labels");
+    if (!IsUtf8LabelName(name)) return r.Fail("invalid label name " + GoQuote(name) + " in route labels");
   }
   if (group_by) {
     route.group_by.clear();
@@ -904,7 +903,7 @@ void DecodeRoute(config::FieldReader& r, const Route* parent, Route& route) {
       if (l == "...") {
         route.group_by_all = true;
       } else {
-        if (!IsUtf8LabelName(l)) return r.Fail("invalid label name " + Quote(l) + " in group_by list");
+        if (!IsUtf8LabelName(l)) return r.Fail("invalid label name " + GoQuote(l) + " in group_by list");
         route.group_by.push_back(l);
       }
     }
@@ -913,7 +912,7 @@ void DecodeRoute(config::FieldReader& r, const Route* parent, Route& route) {
     }
     std::set<std::string> seen;
     for (const std::string& l : route.group_by) {
-      if (!seen.insert(l).second) return r.Fail("duplicated label " + Quote(l) + " in group_by");
+      if (!seen.insert(l).second) return r.Fail("duplicated label " + GoQuote(l) + " in group_by");
     }
   }
   if (group_interval_given && route.group_interval.count() == 0)
@@ -938,7 +937,7 @@ void DecodeInhibitRule(config::FieldReader& r, InhibitRule& rule) {
   SortMatchers(rule.source_matchers);
   SortMatchers(rule.target_matchers);
   for (const std::string& l : rule.equal) {
-    if (!IsUtf8LabelName(l)) return r.Fail("invalid label name " + Quote(l) + " in equal list");
+    if (!IsUtf8LabelName(l)) return r.Fail("invalid label name " + GoQuote(l) + " in equal list");
   }
 }
 
@@ -1138,7 +1137,7 @@ std::string CheckReceivers(const Route& r, const std::set<std::string>& names) {
     if (std::string e = CheckReceivers(child, names); !e.empty()) return e;
   }
   if (!r.receiver.empty() && names.count(r.receiver) == 0) {
-    return "undefined receiver " + Quote(r.receiver) + " used in route";
+    return "undefined receiver " + GoQuote(r.receiver) + " used in route";
   }
   return "";
 }
@@ -1148,10 +1147,10 @@ std::string CheckTimeIntervals(const Route& r, const std::set<std::string>& name
     if (std::string e = CheckTimeIntervals(child, names); !e.empty()) return e;
   }
   for (const std::string& n : r.active_time_intervals) {
-    if (names.count(n) == 0) return "undefined time interval " + Quote(n) + " used in route";
+    if (names.count(n) == 0) return "undefined time interval " + GoQuote(n) + " used in route";
   }
   for (const std::string& n : r.mute_time_intervals) {
-    if (names.count(n) == 0) return "undefined time interval " + Quote(n) + " used in route";
+    if (names.count(n) == 0) return "undefined time interval " + GoQuote(n) + " used in route";
   }
   return "";
 }
@@ -1224,8 +1223,8 @@ void DecodeConfig(config::FieldReader& r, AlerterConfig& c) {
     if (!item.ok()) return;
     if (rcv.name.empty()) return item.Fail("missing name in receiver");
     if (auto it = rcv.labels.find("name"); it != rcv.labels.end() && it->second != rcv.name) {
-      return item.Fail("receiver label \"name\" must match receiver name " + Quote(rcv.name) + ", got " +
-                       Quote(it->second));
+      return item.Fail("receiver label \"name\" must match receiver name " + GoQuote(rcv.name) + ", got " +
+                       GoQuote(it->second));
     }
     rcv.labels["name"] = rcv.name;
   });
@@ -1245,7 +1244,7 @@ void DecodeConfig(config::FieldReader& r, AlerterConfig& c) {
   for (size_t i = 0; i < c.receivers.size(); ++i) {
     Receiver& rcv = c.receivers[i];
     if (names.count(rcv.name) != 0)
-      return r.Fail("notification config name " + Quote(rcv.name) + " is not unique");
+      return r.Fail("notification config name " + GoQuote(rcv.name) + " is not unique");
     if (std::string e = CompleteReceiver(c.global, rcv, slack_own_auth[i], loose[i]); !e.empty())
       return r.Fail(e);
     names.insert(rcv.name);
@@ -1262,7 +1261,7 @@ void DecodeConfig(config::FieldReader& r, AlerterConfig& c) {
   for (size_t i = 0; i < c.time_intervals.size(); ++i) {
     const std::string& n = c.time_intervals[i].name;
     if (!intervals.insert(n).second) {
-      return r.Fail((i < deprecated_intervals ? "mute time interval " : "time interval ") + Quote(n) +
+      return r.Fail((i < deprecated_intervals ? "mute time interval " : "time interval ") + GoQuote(n) +
                     " is not unique");
     }
   }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "ember/base/strings.h"
 #include "ember/goregexp/go_regexp.h"
 
 namespace ember::alerter {
@@ -836,64 +837,5 @@ bool IsClassicLabelName(std::string_view name) {
 }
 
 bool IsUtf8LabelName(std::string_view name) { return !name.empty() && ValidUtf8(name); }
-
-std::string GoQuote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size();) {
-    auto [r, w] = DecodeRune(s, i);
-    if (r == kRuneError && w == 1) {
-      out += "\\x";
-      out += kHex[(static_cast<unsigned char>(s[i]) >> 4) & 0xF];
-      out += kHex[static_cast<unsigned char>(s[i]) & 0xF];
-      i += 1;
-      continue;
-    }
-    switch (r) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\v':
-        out += "\\v";
-        break;
-      default:
-        if (r < 0x20 || r == 0x7F) {
-          out += "\\x";
-          out += kHex[(r >> 4) & 0xF];
-          out += kHex[r & 0xF];
-        } else if (r >= 0x80 && r < 0xA0) {
-          out += "\\u00";
-          out += kHex[(r >> 4) & 0xF];
-          out += kHex[r & 0xF];
-        } else {
-          out.append(s.substr(i, w));
-        }
-    }
-    i += w;
-  }
-  out += '"';
-  return out;
-}
 
 }  // namespace ember::alerter

@@ -99,7 +99,4 @@ Result<Matcher> ParseMatcher(std::string_view s);
 bool IsClassicLabelName(std::string_view name);
 bool IsUtf8LabelName(std::string_view name);
 
-// Go's strconv.Quote of `s`.
-std::string GoQuote(std::string_view s);
-
 }  // namespace ember::alerter

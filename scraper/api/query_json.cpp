@@ -11,16 +11,6 @@
 namespace ember::scraper {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
-
-void AppendUnicodeEscape(std::string& out, uint32_t cp) {
-  out += "\\u";
-  out += kHex[(cp >> 12) & 0xf];
-  out += kHex[(cp >> 8) & 0xf];
-  out += kHex[(cp >> 4) & 0xf];
-  out += kHex[cp & 0xf];
-}
-
 // Writes a timestamp in ms as seconds (see AppendJsonTimestamp); at most 24
 // characters.
 char* WriteJsonTimestamp(char* p, int64_t ms) {
@@ -90,9 +80,14 @@ void AppendMetric(std::string& out, const Labels& labels) {
   out += '}';
 }
 
-// A JSON number as Go's encoding/json writes a float64: the shortest 'f'
-// form, or exponent form (`1.5e-7`, no exponent padding) below 1e-6 and from
-// 1e21 on.
+void AppendSeconds(std::string& out, std::string_view key, double seconds) {
+  AppendJsonString(out, key);
+  out += ':';
+  AppendJsonNumber(out, seconds);
+}
+
+}  // namespace
+
 void AppendJsonNumber(std::string& out, double v) {
   const double abs = std::fabs(v);
   if (abs == 0 || (abs >= 1e-6 && abs < 1e21)) {
@@ -103,69 +98,6 @@ void AppendJsonNumber(std::string& out, double v) {
   const size_t e = g.find("e-0");
   if (e != std::string::npos && e + 4 <= g.size()) g.erase(e + 2, 1);
   out += g;
-}
-
-void AppendSeconds(std::string& out, std::string_view key, double seconds) {
-  AppendJsonString(out, key);
-  out += ':';
-  AppendJsonNumber(out, seconds);
-}
-
-}  // namespace
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '<':
-        case '>':
-        case '&':
-          AppendUnicodeEscape(out, c);
-          break;
-        default:
-          if (c < 0x20) {
-            AppendUnicodeEscape(out, c);
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    const size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    // U+2028 and U+2029 end lines in JavaScript; Go escapes them.
-    if (n == 3 && c == 0xe2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(s[i + 2]) & 0xfe) == 0xa8) {
-      AppendUnicodeEscape(out, static_cast<unsigned char>(s[i + 2]) == 0xa8 ? 0x2028 : 0x2029);
-    } else {
-      out.append(s.substr(i, n));
-    }
-    i += n;
-  }
-  out += '"';
 }
 
 void AppendJsonTimestamp(std::string& out, int64_t ms) {

@@ -13,13 +13,22 @@
 #include <string>
 #include <string_view>
 
+#include "ember/base/strings.h"
 #include "ember/promql/engine.h"
 #include "ember/promql/value.h"
 
 namespace ember::scraper {
 
-// Appends `s` as a JSON string literal, quotes included.
-void AppendJsonString(std::string& out, std::string_view s);
+// Appends `s` as a JSON string literal, quotes included, as Prometheus's API
+// (jsoniter) writes it.
+inline void AppendJsonString(std::string& out, std::string_view s) {
+  AppendGoJsonString(out, s, GoJsonFlavour::kJsoniter);
+}
+
+// Appends a float64 as Go's encoding/json writes a number: the shortest 'f'
+// form, or the exponent form (`1.5e-7`, no exponent padding) below 1e-6 and
+// from 1e21 on.
+void AppendJsonNumber(std::string& out, double v);
 
 // Appends a timestamp in ms as Prometheus writes it: `1435781451.781`,
 // `1435781451` for a whole second, `-0.5` before the epoch.

@@ -9,6 +9,7 @@
 #include "ember/base/file_system.h"
 #include "ember/base/strings.h"
 #include "ember/http/client.h"
+#include "ember/http/client_config.h"
 #include "ember/wal/wal.h"
 #include "ember/wire/remote_write.h"
 
@@ -28,47 +29,6 @@ std::vector<double> DurationBuckets() {
   // Upstream's sent_batch_duration_seconds buckets: the default ones
   // stretched to 60 s.
   return {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 60, 120, 300};
-}
-
-Result<std::string> ReadSecret(const std::string& inline_value, const std::string& file) {
-  if (file.empty()) return inline_value;
-  EMBER_ASSIGN_OR_RETURN(std::string text, FileSystem::Real().ReadFile(file));
-  return std::string(TrimSpace(text));
-}
-
-Result<std::string> AuthorizationHeader(const config::HttpClientConfig& c) {
-  if (c.basic_auth) {
-    EMBER_ASSIGN_OR_RETURN(std::string user, ReadSecret(c.basic_auth->username, c.basic_auth->username_file));
-    EMBER_ASSIGN_OR_RETURN(std::string pass, ReadSecret(c.basic_auth->password, c.basic_auth->password_file));
-    return http::BasicAuthorization(user, pass);
-  }
-  if (c.authorization) {
-    EMBER_ASSIGN_OR_RETURN(std::string creds,
-                           ReadSecret(c.authorization->credentials, c.authorization->credentials_file));
-    return c.authorization->type + " " + creds;
-  }
-  return std::string();
-}
-
-Result<http::ClientOptions> ClientOptionsOf(const RemoteWriteConfig& c, const std::string& user_agent) {
-  const config::TlsClientConfig& t = c.http_client.tls_config;
-  if (!t.ca.empty() || !t.cert.empty() || !t.key.empty()) {
-    return Status::InvalidArgument(
-        "inline ca, cert and key in tls_config are not supported by the remote write client; use ca_file, "
-        "cert_file and key_file");
-  }
-  http::ClientOptions o;
-  o.request_timeout = c.remote_timeout;
-  o.connect_timeout = std::min<std::chrono::milliseconds>(c.remote_timeout, std::chrono::seconds(10));
-  o.follow_redirects = c.http_client.follow_redirects;
-  o.user_agent = user_agent;
-  o.tls.ca_file = t.ca_file;
-  o.tls.cert_file = t.cert_file;
-  o.tls.key_file = t.key_file;
-  o.tls.server_name = t.server_name;
-  o.tls.insecure_skip_verify = t.insecure_skip_verify;
-  if (!t.min_version.empty()) o.tls.min_version = t.min_version;
-  return o;
 }
 
 // Seconds from a Retry-After header; upstream also takes none but numbers
@@ -232,8 +192,10 @@ Status QueueManager::Init() {
     EMBER_ASSIGN_OR_RETURN(relabel::CompiledRelabelConfig step, relabel::CompiledRelabelConfig::Create(rc));
     relabel_.push_back(std::move(step));
   }
-  EMBER_ASSIGN_OR_RETURN(authorization_, AuthorizationHeader(c.http_client));
-  EMBER_ASSIGN_OR_RETURN(http::ClientOptions client_options, ClientOptionsOf(c, options_.user_agent));
+  EMBER_ASSIGN_OR_RETURN(authorization_, http::AuthorizationFromConfig(c.http_client));
+  EMBER_ASSIGN_OR_RETURN(http::ClientOptions client_options,
+                         http::ClientOptionsFromConfig(c.http_client, c.remote_timeout, options_.user_agent,
+                                                       "by the remote write client"));
   EMBER_ASSIGN_OR_RETURN(client_, http::HttpClient::Create(std::move(client_options)));
 
   const std::vector<std::string> labels = {options_.name, url_label_};

@@ -73,6 +73,13 @@ std::string GoQuote(std::string_view s) {
         out += kHex[c >> 4];
         out += kHex[c & 0xF];
         ++i;
+      } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+        // U+0080..U+009F, the C1 controls, are not printable: \u0080.
+        const unsigned char low = static_cast<unsigned char>(s[i + 1]);
+        out += "\\u00";
+        out += kHex[low >> 4];
+        out += kHex[low & 0xF];
+        i += 2;
       } else {
         out.append(s.substr(i, n));
         i += n;
@@ -237,6 +244,77 @@ char* WriteFloatF(char* out, double v) {
   out = std::copy_n(digits, point, out);
   *out++ = '.';
   return std::copy_n(digits + point, n - static_cast<size_t>(point), out);
+}
+
+void AppendGoJsonString(std::string& out, std::string_view s, GoJsonFlavour flavour) {
+  auto unicode_escape = [&out](uint32_t cp) {
+    out += "\\u";
+    out += kHex[(cp >> 12) & 0xF];
+    out += kHex[(cp >> 8) & 0xF];
+    out += kHex[(cp >> 4) & 0xF];
+    out += kHex[cp & 0xF];
+  };
+  const bool short_b_f = flavour == GoJsonFlavour::kEncodingJson;
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+        case '\f':
+          if (short_b_f) {
+            out += c == '\b' ? "\\b" : "\\f";
+          } else {
+            unicode_escape(c);
+          }
+          break;
+        case '<':
+        case '>':
+        case '&':
+          unicode_escape(c);
+          break;
+        default:
+          if (c < 0x20) {
+            unicode_escape(c);
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+      ++i;
+      continue;
+    }
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    // U+2028 and U+2029 (E2 80 A8/A9) end lines in JavaScript; Go escapes them.
+    if (n == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8) {
+      unicode_escape(static_cast<unsigned char>(s[i + 2]) == 0xA8 ? 0x2028 : 0x2029);
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  out += '"';
 }
 
 std::string FormatFloat(double v, char format) {

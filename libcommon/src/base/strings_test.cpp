@@ -10,6 +10,7 @@ namespace {
 TEST_CASE("GoQuote escapes as strconv.Quote") {
   CHECK(GoQuote("plain") == "\"plain\"");
   CHECK(GoQuote("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(GoQuote("\xc2\x85x\xc2\xa0") == "\"\\u0085x\xc2\xa0\"");
   CHECK(GoQuote("line\nnext\t") == "\"line\\nnext\\t\"");
   CHECK(GoQuote(std::string("\x01\x7f", 2)) == "\"\\x01\\x7f\"");
   CHECK(GoQuote("caf\xC3\xA9") == "\"caf\xC3\xA9\"");

@@ -11,55 +11,13 @@
 #include "ember/discovery/file_discovery.h"
 #include "ember/discovery/static_provider.h"
 #include "ember/http/client.h"
+#include "ember/http/client_config.h"
 
 namespace ember::notifier {
 namespace {
 
 // Upstream's latency histogram buckets (prometheus_notifications_latency_histogram_seconds).
 std::vector<double> LatencyBuckets() { return {0.01, 0.1, 1, 10}; }
-
-Result<std::string> ReadSecret(const std::string& inline_value, const std::string& file) {
-  if (file.empty()) return inline_value;
-  EMBER_ASSIGN_OR_RETURN(std::string text, FileSystem::Real().ReadFile(file));
-  return std::string(TrimSpace(text));
-}
-
-// The Authorization header of a POST, read afresh each time so that rotated
-// credential files take effect, as upstream's round trippers do.
-Result<std::string> AuthorizationHeader(const config::HttpClientConfig& c) {
-  if (c.basic_auth) {
-    EMBER_ASSIGN_OR_RETURN(std::string user, ReadSecret(c.basic_auth->username, c.basic_auth->username_file));
-    EMBER_ASSIGN_OR_RETURN(std::string pass, ReadSecret(c.basic_auth->password, c.basic_auth->password_file));
-    return http::BasicAuthorization(user, pass);
-  }
-  if (c.authorization) {
-    EMBER_ASSIGN_OR_RETURN(std::string creds,
-                           ReadSecret(c.authorization->credentials, c.authorization->credentials_file));
-    return c.authorization->type + " " + creds;
-  }
-  return std::string();
-}
-
-Result<http::ClientOptions> ClientOptionsOf(const AlertmanagerConfig& c, const std::string& user_agent) {
-  const config::TlsClientConfig& t = c.http_client.tls_config;
-  if (!t.ca.empty() || !t.cert.empty() || !t.key.empty()) {
-    return Status::InvalidArgument(
-        "inline ca, cert and key in tls_config are not supported for Alertmanagers; use ca_file, cert_file "
-        "and key_file");
-  }
-  http::ClientOptions o;
-  o.request_timeout = c.timeout;
-  o.connect_timeout = std::min<std::chrono::milliseconds>(c.timeout, std::chrono::seconds(10));
-  o.follow_redirects = c.http_client.follow_redirects;
-  o.user_agent = user_agent;
-  o.tls.ca_file = t.ca_file;
-  o.tls.cert_file = t.cert_file;
-  o.tls.key_file = t.key_file;
-  o.tls.server_name = t.server_name;
-  o.tls.insecure_skip_verify = t.insecure_skip_verify;
-  if (!t.min_version.empty()) o.tls.min_version = t.min_version;
-  return o;
-}
 
 Result<std::vector<relabel::CompiledRelabelConfig>> Compile(
     const std::vector<relabel::RelabelConfig>& configs) {
@@ -241,7 +199,9 @@ Status Manager::ApplyConfig(const AlertingConfig& config, const Labels& external
       set->ams = it->second->ams;
       set->dropped = it->second->dropped;
     } else {
-      EMBER_ASSIGN_OR_RETURN(http::ClientOptions client_options, ClientOptionsOf(c, options_.user_agent));
+      EMBER_ASSIGN_OR_RETURN(
+          http::ClientOptions client_options,
+          http::ClientOptionsFromConfig(c.http_client, c.timeout, options_.user_agent, "for Alertmanagers"));
       auto client = http::HttpClient::Create(std::move(client_options));
       if (!client.ok()) return client.status().WithContext("alertmanager " + key);
       set->client = std::shared_ptr<http::HttpClient>(std::move(client).value());
@@ -444,7 +404,7 @@ bool Manager::SendAll(const std::vector<Alert>& alerts) {
       if (!common_payload) common_payload = std::make_shared<const std::string>(EncodeAlertsV2(alerts));
       payload = common_payload;
     }
-    Result<std::string> authorization = AuthorizationHeader(set->config.http_client);
+    Result<std::string> authorization = http::AuthorizationFromConfig(set->config.http_client);
     {
       std::lock_guard lock(result->mu);
       result->covered[key] = false;

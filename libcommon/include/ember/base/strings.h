@@ -43,6 +43,18 @@ size_t Utf8SequenceLength(std::string_view s, size_t i);
 // that it is a valid scalar value).
 void AppendUtf8(std::string& out, uint32_t cp);
 
+// Which Go JSON encoder a string is written as. Both escape `"`, `\`, \n,
+// \r, \t, the HTML characters <, > and & and other control characters as
+// \u00XX, U+2028 and U+2029 as \u2028/\u2029, and invalid UTF-8 as \ufffd.
+// They differ only in backspace and form feed: encoding/json (Go 1.22+,
+// Alertmanager's payloads) writes \b and \f, jsoniter (Prometheus's HTTP
+// API) \u0008 and \u000c.
+enum class GoJsonFlavour { kEncodingJson, kJsoniter };
+
+// Appends `s` as a JSON string literal, quotes included.
+void AppendGoJsonString(std::string& out, std::string_view s,
+                        GoJsonFlavour flavour = GoJsonFlavour::kEncodingJson);
+
 // Formats a float as Go's strconv.FormatFloat(v, format, -1, 64) does, with
 // format 'f' (API sample values), 'g' (exposition text) or 'e' (alert values
 // in the rules API, "8e+01"): the shortest form
