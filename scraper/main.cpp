@@ -1,14 +1,20 @@
 // ember-scraper: does the job of the Prometheus server. main() wires the
 // components and owns their start and stop order:
-//   flags and configuration -> HTTP server (not ready) -> storage opens in
-//   the background (WAL replay) -> scraping -> API handlers -> ready
-// and, on the way out, server -> handlers -> scraping -> remote write -> storage.
+//   flags and configuration -> notifier -> HTTP server (not ready) -> storage
+//   opens in the background (WAL replay) -> scraping -> rules -> API
+//   handlers -> ready
+// and, on the way out, server -> handlers -> rules -> scraping -> notifier
+// (draining its queue) -> remote write -> storage.
 #include <unistd.h>
 
 #include <atomic>
+#include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <thread>
+#include <tuple>
 
 #include "api/api_routes.h"
 #include "config/scraper_config.h"
@@ -19,11 +25,18 @@
 #include "ember/discovery/discovery_manager.h"
 #include "ember/discovery/discovery_metrics.h"
 #include "ember/http/router.h"
+#include "ember/notifier/notifier.h"
 #include "ember/promql/engine.h"
 #include "ember/promql/queryable.h"
+#include "ember/rules/manager.h"
+#include "ember/rules/rule_file.h"
 #include "ember/tsdb/db.h"
 #include "metadata/metadata_store.h"
 #include "remote/remote_storage.h"
+#include "rules/check_rules.h"
+#include "rules/send_alerts.h"
+#include "rules/tsdb_rules.h"
+#include "rulestest/rule_test_runner.h"
 #include "scrape/discovery_configs.h"
 #include "scrape/scrape_manager.h"
 
@@ -49,6 +62,12 @@ struct ScraperFlags {
   int64_t remote_read_max_bytes_in_frame = 1 << 20;
   std::vector<std::string> features;
   std::string cors_origin = ".*";
+  std::string for_outage_tolerance = "1h";
+  std::string for_grace_period = "10m";
+  std::string resend_delay = "1m";
+  int64_t notification_queue_capacity = 10000;
+  int64_t notification_batch_size = 256;
+  bool drain_notification_queue = true;
 };
 
 void RegisterFlags(FlagSet& flags, ScraperFlags& f) {
@@ -84,6 +103,20 @@ void RegisterFlags(FlagSet& flags, ScraperFlags& f) {
             "marshalling.");
   flags.String("web.cors.origin", &f.cors_origin,
                "Regex for CORS origin. It is fully anchored. Example: 'https?://(domain1|domain2)\\.com'");
+  flags.String("rules.alert.for-outage-tolerance", &f.for_outage_tolerance,
+               "Max time to tolerate prometheus outage for restoring \"for\" state of alert.");
+  flags.String("rules.alert.for-grace-period", &f.for_grace_period,
+               "Minimum duration between alert and restored \"for\" state. This is maintained only for "
+               "alerts with configured \"for\" time greater than grace period.");
+  flags.String("rules.alert.resend-delay", &f.resend_delay,
+               "Minimum amount of time to wait before resending an alert to Alertmanager.");
+  flags.Int("alertmanager.notification-queue-capacity", &f.notification_queue_capacity,
+            "The capacity of the queue for pending Alertmanager notifications.");
+  flags.Int("alertmanager.notification-batch-size", &f.notification_batch_size,
+            "The maximum number of notifications per batch to send to the Alertmanager.");
+  flags.Bool("alertmanager.drain-notification-queue-on-shutdown", &f.drain_notification_queue,
+             "Send any outstanding Alertmanager notifications when shutting down. If false, any outstanding "
+             "Alertmanager notifications will be dropped when shutting down.");
   flags.Strings("enable-feature", &f.features,
                 "Comma separated feature names to enable: promql-experimental-functions, "
                 "promql-delayed-name-removal, promql-per-step-stats.");
@@ -114,9 +147,51 @@ std::string WorkingDirectory() {
   return dir;
 }
 
+// `ember-scraper test rules [--run=REGEX]... [--ignore-unknown-fields]
+// [--enable-feature=F] FILE...` and `ember-scraper check rules
+// [--ignore-unknown-fields] FILE...`, promtool's commands of the same names.
+// nullopt when `args` (argv[1..]) is not such a command.
+std::optional<int> RunToolCommand(std::span<char* const> args) {
+  if (args.size() < 2) return std::nullopt;
+  const std::string_view command = args[0];
+  const std::string_view what = args[1];
+  if ((command != "test" && command != "check") || what != "rules") return std::nullopt;
+  scraper::RuleTestOptions test_options;
+  std::vector<std::string> files;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "--ignore-unknown-fields") {
+      test_options.ignore_unknown_fields = true;
+    } else if (command == "test" && arg.starts_with("--run=")) {
+      test_options.run.emplace_back(arg.substr(6));
+    } else if (command == "test" && arg == "--run" && i + 1 < args.size()) {
+      test_options.run.emplace_back(args[++i]);
+    } else if (command == "test" && arg.starts_with("--enable-feature=")) {
+      for (std::string_view feature : Split(arg.substr(17), ',')) {
+        if (feature == "promql-experimental-functions") test_options.enable_experimental_functions = true;
+        if (feature == "promql-delayed-name-removal") test_options.delayed_name_removal = true;
+      }
+    } else if (arg.starts_with("-")) {
+      std::cerr << "ember-scraper: error: unknown flag " << arg << " for " << command << " rules\n";
+      return 1;
+    } else {
+      files.emplace_back(arg);
+    }
+  }
+  if (files.empty()) {
+    std::cerr << "ember-scraper: error: " << command << " rules needs at least one file\n";
+    return 1;
+  }
+  if (command == "check") {
+    return scraper::CheckRuleFiles(files, test_options.ignore_unknown_fields, std::cout, std::cerr);
+  }
+  return scraper::RunRuleTests(files, test_options, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto code = RunToolCommand(std::span<char* const>(argv + 1, argc > 0 ? argc - 1 : 0))) return *code;
   app::Program program({
       .name = "ember-scraper",
       .summary = "The Ember monitoring server: scraping, time series storage, PromQL and rules.",
@@ -185,6 +260,25 @@ int main(int argc, char** argv) {
     }
   }
 
+  // Rule evaluation and the notifier's flags.
+  rules::ManagerOptions rule_options;
+  for (auto [flag, text, out] : {
+           std::tuple{"rules.alert.for-outage-tolerance", &flags.for_outage_tolerance,
+                      &rule_options.outage_tolerance},
+           std::tuple{"rules.alert.for-grace-period", &flags.for_grace_period,
+                      &rule_options.for_grace_period},
+           std::tuple{"rules.alert.resend-delay", &flags.resend_delay, &rule_options.resend_delay},
+       }) {
+    auto d = ParseDuration(*text);
+    if (!d.ok()) return invalid_flag(flag, d.status().message());
+    *out = *d;
+  }
+  if (flags.notification_queue_capacity <= 0 || flags.notification_batch_size <= 0) {
+    return invalid_flag(flags.notification_queue_capacity <= 0 ? "alertmanager.notification-queue-capacity"
+                                                               : "alertmanager.notification-batch-size",
+                        "must be positive");
+  }
+
   scraper::RemoteWriteApi::Options write_options;
   write_options.limits.require_sorted_labels = true;
   write_options.accept_v1 = write_options.accept_v2 = false;
@@ -205,6 +299,27 @@ int main(int argc, char** argv) {
   if (!config) return 1;
   db_options.out_of_order_time_window_ms = config->Current()->storage.out_of_order_time_window.count();
   auto external_labels = [&config] { return config->Current()->global.external_labels; };
+
+  // Alerts go to the Alertmanagers of `alerting`, found through their own
+  // service discovery, from the first configuration on.
+  discovery::DiscoveryMetrics discovery_metrics(program.metrics());
+  notifier::ManagerOptions notifier_options;
+  notifier_options.queue_capacity = static_cast<size_t>(flags.notification_queue_capacity);
+  notifier_options.max_batch_size = static_cast<size_t>(flags.notification_batch_size);
+  notifier_options.drain_on_shutdown = flags.drain_notification_queue;
+  notifier_options.user_agent = "ember-scraper/" + std::string(app::Version());
+  notifier_options.logger = logger.With({{"component", "notifier"}});
+  notifier_options.metrics = &program.metrics();
+  notifier_options.discovery_metrics = &discovery_metrics;
+  notifier::Manager notifier(std::move(notifier_options));
+  if (Status st =
+          notifier.ApplyConfig(config->Current()->alerting, config->Current()->global.external_labels);
+      !st.ok()) {
+    logger.Error("Starting the notifier failed", {{"err", st}});
+  }
+  config->Subscribe([&notifier](const std::shared_ptr<const scraper::ScraperConfig>& c) {
+    return notifier.ApplyConfig(c->alerting, c->global.external_labels);
+  });
 
   // The store opens after the server listens: /-/ready and the API answer
   // 503 until the WAL replay is done.
@@ -232,7 +347,6 @@ int main(int argc, char** argv) {
   });
   // Scraping: service discovery feeds the scrape manager's pools. Both start
   // once the store is open and follow every reload.
-  discovery::DiscoveryMetrics discovery_metrics(program.metrics());
   std::mutex scrape_mu;  // a reload never meets scraping half started or stopped
   std::unique_ptr<scraper::ScrapeManager> scrape;
   std::unique_ptr<discovery::DiscoveryManager> scrape_discovery;
@@ -244,6 +358,23 @@ int main(int argc, char** argv) {
   config->Subscribe([&](const std::shared_ptr<const scraper::ScraperConfig>& c) {
     std::lock_guard lock(scrape_mu);
     return scrape != nullptr ? apply_scrape_config(*c) : Status::Ok();
+  });
+  // Rules: evaluated against the store once it is open; each reload loads
+  // the rule files again (a failing load keeps the previous rules).
+  std::mutex rules_mu;
+  std::unique_ptr<scraper::TsdbRuleAppendable> rule_appendable;
+  std::unique_ptr<rules::Manager> rule_manager;
+  auto apply_rules_config = [&](const scraper::ScraperConfig& c) -> Status {
+    EMBER_ASSIGN_OR_RETURN(std::vector<std::string> files, rules::ExpandRuleFileGlobs(c.rule_files));
+    rules::LoadOptions load;
+    load.default_interval = c.global.evaluation_interval;
+    load.external_labels = c.global.external_labels;
+    load.external_url = program.external_url();
+    return rule_manager->Update(load, files);
+  };
+  config->Subscribe([&](const std::shared_ptr<const scraper::ScraperConfig>& c) {
+    std::lock_guard lock(rules_mu);
+    return rule_manager != nullptr ? apply_rules_config(*c) : Status::Ok();
   });
   scraper::ApiHandlers handlers;
 
@@ -279,6 +410,26 @@ int main(int argc, char** argv) {
       }
     }
 
+    {
+      std::lock_guard lock(rules_mu);
+      rule_appendable = std::make_unique<scraper::TsdbRuleAppendable>(*db);
+      rule_options.query = scraper::PromqlRuleQuery(engine, *queryable);
+      rule_options.parse_expr = scraper::PromqlRuleParser(engine_options.parse);
+      rule_options.appendable = rule_appendable.get();
+      rule_options.query_series = scraper::TsdbSeriesQuery(*db);
+      rule_options.notify = scraper::SendAlertsTo(notifier, program.external_url());
+      rule_options.logger = logger;
+      rule_options.metrics = &program.metrics();
+      rule_options.default_query_offset = [&config] { return config->Current()->global.rule_query_offset; };
+      rule_manager = std::make_unique<rules::Manager>(std::move(rule_options));
+      if (Status st = apply_rules_config(*config->Current()); !st.ok()) {
+        logger.Error("Loading rules failed", {{"err", st}});
+        program.RequestExit(1);
+        return;
+      }
+      rule_manager->Start();
+    }
+
     scraper::ServerInfo info;
     info.start_time_ms = start_time_ms;
     info.working_directory = WorkingDirectory();
@@ -306,6 +457,7 @@ int main(int argc, char** argv) {
         *db, external_labels, logger.With({{"component", "remote_read"}}), read_options);
     handlers.federate = std::make_unique<scraper::Federate>(*db, engine_options.lookback_delta_ms,
                                                             external_labels, Clock::Real());
+    handlers.rules = std::make_unique<scraper::RulesApi>(rule_manager.get(), &notifier);
     api.store(&handlers, std::memory_order_release);
     program.SetReady(true);
   });
@@ -316,6 +468,11 @@ int main(int argc, char** argv) {
   api.store(nullptr);
   handlers = {};
   {
+    // Evaluations in flight finish their appends and notifications.
+    std::lock_guard lock(rules_mu);
+    if (rule_manager != nullptr) rule_manager->Stop();
+  }
+  {
     // Scrape loops finish their last appends while the store is still open.
     std::lock_guard lock(scrape_mu);
     if (scrape_discovery != nullptr) scrape_discovery->Stop();
@@ -323,6 +480,8 @@ int main(int argc, char** argv) {
     scrape_discovery.reset();
     scrape.reset();
   }
+  notifier.Stop();
+  rule_manager.reset();
   remote_ptr.store(nullptr);
   if (remote != nullptr) remote->Stop();
   queryable.reset();

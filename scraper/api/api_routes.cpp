@@ -80,6 +80,9 @@ Status RegisterApiRoutes(http::Router& router, const std::atomic<ApiHandlers*>& 
     http::Handler handler = Gate(handlers, cors, &ApiHandlers::status, route.handler);
     for (const std::string& method : route.methods) router.Handle(method, route.path, handler);
   }
+  for (const RulesApi::Route& route : RulesApi::Routes()) {
+    router.Get(route.path, Gate(handlers, cors, &ApiHandlers::rules, route.handler));
+  }
   const http::RouteOptions remote_body{.max_body_bytes = options.max_remote_body_bytes, .compress = false};
   if (options.remote_write) {
     router.Post("/api/v1/write", Gate(handlers, cors, &ApiHandlers::remote_write, &RemoteWriteApi::Write),

@@ -13,6 +13,7 @@
 #include "api/query_api.h"
 #include "api/remote_read_api.h"
 #include "api/remote_write_api.h"
+#include "api/rules_api.h"
 #include "api/status_api.h"
 #include "ember/base/status.h"
 #include "ember/http/router.h"
@@ -27,6 +28,7 @@ struct ApiHandlers {
   std::unique_ptr<RemoteWriteApi> remote_write;
   std::unique_ptr<RemoteReadApi> remote_read;
   std::unique_ptr<Federate> federate;
+  std::unique_ptr<RulesApi> rules;
 };
 
 struct ApiRouteOptions {

@@ -152,9 +152,6 @@ std::vector<StatusApi::Route> StatusApi::Routes() {
       {"/api/v1/status/walreplay", get, &StatusApi::WalReplay},
       {"/api/v1/targets", get, &StatusApi::Targets},
       {"/api/v1/targets/metadata", get, &StatusApi::TargetsMetadata},
-      {"/api/v1/rules", get, &StatusApi::Rules},
-      {"/api/v1/alerts", get, &StatusApi::Alerts},
-      {"/api/v1/alertmanagers", get, &StatusApi::Alertmanagers},
       {"/api/v1/admin/tsdb/delete_series", write, &StatusApi::DeleteSeries},
       {"/api/v1/admin/tsdb/clean_tombstones", write, &StatusApi::CleanTombstones},
       {"/api/v1/admin/tsdb/snapshot", write, &StatusApi::Snapshot},
@@ -407,14 +404,6 @@ http::Response StatusApi::TargetsMetadata(http::Request& request) {
   }
   data += ']';
   return ApiSuccess(data);
-}
-
-http::Response StatusApi::Rules(http::Request&) { return ApiSuccess("{\"groups\":[]}"); }
-
-http::Response StatusApi::Alerts(http::Request&) { return ApiSuccess("{\"alerts\":[]}"); }
-
-http::Response StatusApi::Alertmanagers(http::Request&) {
-  return ApiSuccess("{\"activeAlertmanagers\":[],\"droppedAlertmanagers\":[]}");
 }
 
 http::Response StatusApi::DeleteSeries(http::Request& request) {

@@ -1,9 +1,8 @@
-// The /api/v1 endpoints about the server itself -- status/*, targets,
-// rules, alerts, alertmanagers -- and the admin endpoints for the store.
+// The /api/v1 endpoints about the server itself -- status/*, targets --
+// and the admin endpoints for the store (rules and alerts: rules_api.h).
 //
 // Answers have Prometheus's shapes. Targets come from the ScrapeManager (none
-// without one); rules and alerts are empty lists until rule evaluation fills
-// them.
+// without one).
 //
 // Thread-safe: requests are handled concurrently.
 #pragma once
@@ -54,9 +53,6 @@ class StatusApi {
   http::Response WalReplay(http::Request&);
   http::Response Targets(http::Request&);
   http::Response TargetsMetadata(http::Request&);
-  http::Response Rules(http::Request&);
-  http::Response Alerts(http::Request&);
-  http::Response Alertmanagers(http::Request&);
 
   // Admin endpoints (POST and PUT): 503 "admin APIs disabled" unless
   // ServerInfo::admin_api_enabled.
