@@ -50,15 +50,6 @@ std::pair<int32_t, int> DecodeRune(std::string_view s, size_t pos) {
   return {r, n};
 }
 
-bool ValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    auto [r, w] = DecodeRune(s, i);
-    if (r == kRuneError && w == 1) return false;
-    i += w;
-  }
-  return true;
-}
-
 void AppendRune(std::string& out, int32_t r) {
   if (r < 0x80) {
     out += static_cast<char>(r);
@@ -586,7 +577,7 @@ class Utf8Parser {
                                      std::to_string(t.pos.column_end) + ": " + std::string(t.value) +
                                      ": invalid input");
     }
-    if (!ValidUtf8(*s)) {
+    if (!IsValidUtf8(*s)) {
       return Status::InvalidArgument(std::to_string(t.pos.column_start) + ":" +
                                      std::to_string(t.pos.column_end) + ": " + std::string(t.value) +
                                      ": invalid input");
@@ -717,7 +708,7 @@ Result<Matcher> ParseClassicMatcher(std::string_view s) {
     raw.remove_prefix(1);
     expect_trailing_quote = true;
   }
-  if (!ValidUtf8(raw))
+  if (!IsValidUtf8(raw))
     return Status::InvalidArgument("matcher value not valid UTF-8: " + std::string(captured));
   auto unescaped_quote = [&] {
     return Status::InvalidArgument("matcher value contains unescaped double quote: " + std::string(captured));
@@ -836,6 +827,6 @@ bool IsClassicLabelName(std::string_view name) {
   return true;
 }
 
-bool IsUtf8LabelName(std::string_view name) { return !name.empty() && ValidUtf8(name); }
+bool IsUtf8LabelName(std::string_view name) { return !name.empty() && IsValidUtf8(name); }
 
 }  // namespace ember::alerter
