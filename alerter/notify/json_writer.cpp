@@ -5,65 +5,7 @@
 
 namespace ember::alerter::json {
 
-void AppendString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-            out += "\\u00";
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xf]);
-          } else {
-            out.push_back(static_cast<char>(c));
-          }
-      }
-      ++i;
-      continue;
-    }
-    size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    std::string_view seq = s.substr(i, n);
-    if (seq == "\xe2\x80\xa8") {
-      out += "\\u2028";
-    } else if (seq == "\xe2\x80\xa9") {
-      out += "\\u2029";
-    } else {
-      out += seq;
-    }
-    i += n;
-  }
-  out.push_back('"');
-}
+void AppendString(std::string& out, std::string_view s) { AppendGoJsonString(out, s); }
 
 std::string Rfc3339Nano(int64_t unix_nanos) {
   if (unix_nanos == kZeroTime) return "0001-01-01T00:00:00Z";
